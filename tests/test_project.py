@@ -1,0 +1,125 @@
+"""The project-level test suite that `make test` runs: notebooks clean and exported, imports,
+nbdev-test over the library notebooks, the smoke rerun of the study (into scratch/), and the docs site."""
+import hashlib, json, os, re, shutil, subprocess, sys
+from pathlib import Path
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+BIN = Path(sys.executable).parent
+LIB = ROOT/'genstudy'
+
+
+def run(cmd, cwd=ROOT, timeout=1800, env=None):
+    res = subprocess.run(cmd, cwd=cwd, capture_output=True, text=True, timeout=timeout, env={**os.environ, **(env or {})})
+    return res
+
+
+def tree_digest(folder: Path) -> dict:
+    return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(folder.rglob('*')) if p.is_file()} if folder.exists() else {}
+
+
+def test_notebooks_clean_and_library_exported(tmp_path):
+    "nbdev-clean and nbdev-export change nothing: notebooks are clean and genstudy/ is in step with nbs/."
+    work = tmp_path/'w'
+    for p in ('nbs', 'genstudy'): shutil.copytree(ROOT/p, work/p, symlinks=True, ignore=shutil.ignore_patterns('__pycache__'))
+    for p in ('pyproject.toml', '_quarto.yml'): shutil.copy2(ROOT/p, work/p)
+    before = {**tree_digest(work/'nbs'), **{f"lib/{k}": v for k, v in tree_digest(work/'genstudy').items()}}
+    for cmd in ('nbdev-clean', 'nbdev-export'):
+        res = run([str(BIN/cmd)], cwd=work)
+        assert res.returncode == 0, f"{cmd} failed:\n{res.stderr[-2000:]}"
+    after = {**tree_digest(work/'nbs'), **{f"lib/{k}": v for k, v in tree_digest(work/'genstudy').items()}}
+    changed = sorted(k for k in set(before) | set(after) if before.get(k) != after.get(k) and not k.endswith(('nbdev.yml', 'sidebar.yml')))
+    assert not changed, ("these files change under nbdev-clean / nbdev-export (run both and commit): "
+                         + ', '.join(f.replace('lib/', 'genstudy/') for f in changed))
+
+
+def _exported():
+    mods = {}
+    for nb in (ROOT/'nbs').rglob('*.ipynb'):
+        for cell in json.loads(nb.read_text())['cells']:
+            src = ''.join(cell['source'])
+            m = re.search(r'^#\|\s*default_exp\s+(\S+)', src, re.M)
+            if cell['cell_type'] == 'code' and m: mods[m.group(1)] = nb
+    return mods
+
+
+def test_every_module_has_its_notebook():
+    exported = _exported()
+    modules = [p.stem for p in LIB.glob('*.py') if not p.name.startswith('_')]
+    orphans = sorted(set(modules) - set(exported))
+    assert not orphans, f"modules in genstudy/ with no source notebook (delete them or restore the notebook): {orphans}"
+
+
+@pytest.mark.parametrize('module', sorted(p.stem for p in LIB.glob('*.py') if not p.name.startswith('_')))
+def test_module_imports_in_fresh_process(module):
+    res = run([sys.executable, '-c', f'import genstudy.{module}'])
+    assert res.returncode == 0, f"import genstudy.{module} failed:\n{res.stderr[-2000:]}"
+
+
+def test_nbdev_test_library_notebooks():
+    "Every library notebook runs (cells tagged slow/gpu skipped); the study notebooks run through papermill below."
+    res = run([str(BIN/'nbdev-test'), '--n-workers', '2', '--timing', '--skip-folder-re', r'^([_.].*|study)$'])
+    print(res.stdout[-3000:])
+    assert res.returncode == 0, f"nbdev-test failed:\n{res.stdout[-1500:]}\n{res.stderr[-4000:]}"
+
+
+@pytest.fixture(scope='session')
+def smoke_run():
+    "The study's smoke rerun into scratch/smoke (also builds the docs site there)."
+    before = {d: tree_digest(ROOT/d) for d in ('figures', 'results')}
+    shutil.rmtree(ROOT/'scratch'/'smoke', ignore_errors=True)
+    res = run([str(BIN/'genstudy'), 'rerun', '--profile', 'smoke'])
+    after = {d: tree_digest(ROOT/d) for d in ('figures', 'results')}
+    return res, before, after
+
+
+def test_smoke_rerun_runs_every_study_notebook(smoke_run):
+    res, _, _ = smoke_run
+    print(res.stdout[-3000:])
+    assert res.returncode == 0, f"genstudy rerun --profile smoke failed:\n{res.stdout[-3000:]}\n{res.stderr[-3000:]}"
+    n = len([p for p in (ROOT/'nbs'/'study').glob('*.ipynb') if not p.name.startswith(('_', '.'))])
+    assert len(re.findall(r'^\s+\[\d+/\d+\] .* ok ', res.stdout, re.M)) == n
+    figs = list((ROOT/'scratch'/'smoke'/'figures').glob('*.png'))
+    assert figs, "the smoke rerun wrote no figures into scratch/smoke/figures"
+
+
+def test_smoke_never_touches_committed_outputs(smoke_run):
+    _, before, after = smoke_run
+    assert before == after, "the smoke profile changed figures/ or results/"
+
+
+def test_smoke_run_records_load(smoke_run):
+    sys.path.insert(0, str(ROOT))
+    from genstudy.core import load_records
+    df = load_records(ROOT/'scratch'/'smoke'/'results')
+    assert len(df) >= 2 and set(df.profile) == {'smoke'}
+    assert {'rerun', 'data_tour'} <= set(df.study)
+
+
+def test_docs_site_is_whole(smoke_run):
+    "The smoke rerun built the site: a page for every notebook, every referenced image present."
+    from genstudy.docs import check_site
+    site = ROOT/'scratch'/'smoke'/'_docs'
+    assert (site/'index.html').exists(), "the docs site was not built"
+    problems = check_site(site)
+    assert not problems, '\n'.join(problems)
+    html = (site/'core.html').read_text()
+    assert 'get_device' in html and 'seed_everything' in html, "API reference (show_doc) missing from core.html"
+
+
+def _quick_start(text):
+    m = re.search(r'## Quick start.*?```(?:sh|bash)?\n(.*?)```', text, re.S)
+    assert m, "no '## Quick start' code block"
+    return [l.split('#')[0].strip() for l in m.group(1).strip().splitlines()]
+
+
+def test_readme_and_home_page_agree():
+    "nbdev-readme needs Quarto; without it this checks README.md and nbs/index.ipynb carry the same quick start."
+    readme = (ROOT/'README.md').read_text()
+    index = ''.join(''.join(c['source']) for c in json.loads((ROOT/'nbs'/'index.ipynb').read_text())['cells'])
+    assert _quick_start(readme) == _quick_start(index) == ['make test', 'make study']
+
+
+def test_ci_runs_the_readme_command():
+    assert 'make test' in (ROOT/'.ci'/'run').read_text()
