@@ -1,22 +1,11 @@
 """The project-level test suite that `make test` runs: notebooks clean and exported, imports,
 nbdev-test over the library notebooks, the smoke rerun of the study (into scratch/), and the docs site."""
-import hashlib, json, os, re, shutil, subprocess, sys
+import json, re, shutil, sys
 from pathlib import Path
 import pytest
+from conftest import ROOT, BIN, run, tree_digest
 
-ROOT = Path(__file__).resolve().parents[1]
-BIN = Path(sys.executable).parent
 LIB = ROOT/'genstudy'
-
-
-def run(cmd, cwd=ROOT, timeout=1800, env=None):
-    res = subprocess.run(cmd, cwd=cwd, capture_output=True, text=True, timeout=timeout, env={**os.environ, **(env or {})})
-    return res
-
-
-def tree_digest(folder: Path) -> dict:
-    return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(folder.rglob('*')) if p.is_file()} if folder.exists() else {}
 
 
 def test_notebooks_clean_and_library_exported(tmp_path):
@@ -62,16 +51,6 @@ def test_nbdev_test_library_notebooks():
     res = run([str(BIN/'nbdev-test'), '--n-workers', '2', '--timing', '--skip-folder-re', r'^([_.].*|study)$'])
     print(res.stdout[-3000:])
     assert res.returncode == 0, f"nbdev-test failed:\n{res.stdout[-1500:]}\n{res.stderr[-4000:]}"
-
-
-@pytest.fixture(scope='session')
-def smoke_run():
-    "The study's smoke rerun into scratch/smoke (also builds the docs site there)."
-    before = {d: tree_digest(ROOT/d) for d in ('figures', 'results')}
-    shutil.rmtree(ROOT/'scratch'/'smoke', ignore_errors=True)
-    res = run([str(BIN/'genstudy'), 'rerun', '--profile', 'smoke'])
-    after = {d: tree_digest(ROOT/d) for d in ('figures', 'results')}
-    return res, before, after
 
 
 def test_smoke_rerun_runs_every_study_notebook(smoke_run):

@@ -1,0 +1,28 @@
+"""Shared fixtures: the study's smoke rerun runs once per test session."""
+import hashlib, os, shutil, subprocess, sys
+from pathlib import Path
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+BIN = Path(sys.executable).parent
+
+
+def run(cmd, cwd=ROOT, timeout=1800, env=None):
+    return subprocess.run(cmd, cwd=cwd, capture_output=True, text=True, timeout=timeout, env={**os.environ, **(env or {})})
+
+
+def tree_digest(folder: Path) -> dict:
+    return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(folder.rglob('*')) if p.is_file()} if folder.exists() else {}
+
+
+@pytest.fixture(scope='session')
+def smoke_run():
+    "The study's smoke rerun into scratch/smoke (also builds the docs site there)."
+    before = {d: tree_digest(ROOT/d) for d in ('figures', 'results')}
+    shutil.rmtree(ROOT/'scratch'/'smoke', ignore_errors=True)
+    res = run([str(BIN/'genstudy'), 'rerun', '--profile', 'smoke'])
+    after = {d: tree_digest(ROOT/d) for d in ('figures', 'results')}
+    return res, before, after
+
+
