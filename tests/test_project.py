@@ -102,3 +102,29 @@ def test_readme_and_home_page_agree():
 
 def test_ci_runs_the_readme_command():
     assert 'make test' in (ROOT/'.ci'/'run').read_text()
+
+
+def _mixed_import_cells(nb_path):
+    "Code cells that import and also do other work (nbdev's docs processing executes every import cell)."
+    import ast
+    bad = []
+    for i, cell in enumerate(json.loads(nb_path.read_text())['cells']):
+        src = ''.join(cell['source'])
+        if cell['cell_type'] != 'code' or src.lstrip().startswith('%'): continue
+        code = '\n'.join(l for l in src.splitlines() if not l.lstrip().startswith(('#', '%', '!')))
+        try: tree = ast.parse(code)
+        except SyntaxError: continue
+        imported = {(a.asname or a.name).split('.')[0] for n in tree.body if isinstance(n, (ast.Import, ast.ImportFrom)) for a in n.names}
+        def setup_call(n):   # e.g. matplotlib.use('Agg'): configures an imported module, reads no notebook state
+            return (isinstance(n, ast.Expr) and isinstance(n.value, ast.Call) and isinstance(n.value.func, ast.Attribute)
+                    and isinstance(n.value.func.value, ast.Name) and n.value.func.value.id in imported)
+        kinds = {isinstance(n, (ast.Import, ast.ImportFrom)) for n in tree.body if not setup_call(n)}
+        if kinds == {True, False} and not re.search(r'^#\|\s*export', src, re.M): bad.append(i)
+    return bad
+
+
+def test_import_cells_are_pure():
+    "STYLE: a cell that imports does nothing else (else docs processing runs it out of context and fails)."
+    bad = {str(nb.relative_to(ROOT)): cells for nb in sorted((ROOT/'nbs').rglob('*.ipynb'))
+           if not nb.name.startswith(('_', '.')) and (cells := _mixed_import_cells(nb))}
+    assert not bad, f"cells mixing imports with other code (split them): {bad}"
