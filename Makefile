@@ -3,6 +3,9 @@ PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.genstudy-installed
+# Idle OpenMP threads sleep instead of spinning: with parallel notebooks on few cores, spinning threads
+# made small torch operations up to 40x slower.
+export OMP_WAIT_POLICY ?= PASSIVE
 # Where the base Python already has torch (a GPU machine's CUDA build), the venv sees it
 # instead of downloading another one; pip keeps any installed torch that fits the range.
 VENV_FLAGS ?= $(shell $(PYTHON) -c "import torch" >/dev/null 2>&1 && echo --system-site-packages)
