@@ -118,8 +118,12 @@ def _mixed_import_cells(nb_path):
         def setup_call(n):   # e.g. matplotlib.use('Agg'): configures an imported module, reads no notebook state
             return (isinstance(n, ast.Expr) and isinstance(n.value, ast.Call) and isinstance(n.value.func, ast.Attribute)
                     and isinstance(n.value.func.value, ast.Name) and n.value.func.value.id in imported)
-        kinds = {isinstance(n, (ast.Import, ast.ImportFrom)) for n in tree.body if not setup_call(n)}
-        if kinds == {True, False} and not re.search(r'^#\|\s*export', src, re.M): bad.append(i)
+        def imports(node):   # nbdev looks inside blocks too; `try: import optional_dep` is left alone
+            if isinstance(node, (ast.Import, ast.ImportFrom)): return True
+            return not isinstance(node, ast.Try) and any(imports(c) for c in ast.iter_child_nodes(node))
+        has_import = any(imports(n) for n in tree.body)
+        other = [n for n in tree.body if not isinstance(n, (ast.Import, ast.ImportFrom)) and not setup_call(n)]
+        if has_import and other and not re.search(r'^#\|\s*(export|eval:\s*false)', src, re.M): bad.append(i)
     return bad
 
 
