@@ -332,11 +332,11 @@ def _file_sha256(path:Path)->str:
 def extractor_info(name:str)->dict:
     "Provenance of extractor `name`: kind, weights file, its sha256 and where the weights came from."
     ext = get_extractor(name)
-    if isinstance(ext, DomainExtractor):
+    if name in DOMAIN_DATASETS:   # by name: the notebook and the module may each define the class
         p = domain_weights_path(DOMAIN_DATASETS[name])
         return dict(extractor=name, kind='domain-cnn', weights=p.name, weights_sha256=_file_sha256(p),
                     trained_on=f"{ext.model.meta['dataset']}/{ext.model.meta['split']}", test_accuracy=ext.model.meta['test_accuracy'])
-    if isinstance(ext, InceptionExtractor):
+    if name == 'inception':
         p, src = inception_weights()
         return dict(extractor=name, kind='inception-v3-tf-2015-12-05', weights=p.name, weights_sha256=_file_sha256(p), source=src)
     return dict(extractor=name, kind=type(ext).__name__)
