@@ -13,23 +13,34 @@ import torch, torch.nn as nn, torch.nn.functional as F
 __all__ = ['generator_fn', 'pack', 'MLPGenerator', 'MLPDiscriminator', 'MinibatchStdDev', 'DCGANGenerator', 'DCGANDiscriminator',
            'PixelNorm', 'ProgressiveGenerator', 'ProgressiveDiscriminator']
 
-# %% ../nbs/06_gan_nets.ipynb #a721d0c7
+# %% ../nbs/06_gan_nets.ipynb #498a4a9a
+def _cycle_labels(y, n:int, num_classes:int)->torch.Tensor:
+    "(n,) int64 labels: `y` cycled to length n (y=None: 0, 1, …, K−1, 0, …)."
+    lab = torch.arange(num_classes) if y is None else torch.as_tensor(y).reshape(-1).long().cpu()
+    if len(lab) == 0: raise ValueError("y must hold at least one label")
+    if lab.min() < 0 or lab.max() >= num_classes: raise ValueError(f"labels must be in 0..{num_classes - 1}, got {lab.min().item()}..{lab.max().item()}")
+    return lab[torch.arange(n) % len(lab)]
+
 def generator_fn(
-    G:nn.Module,               # a generator with a `z_dim` attribute, mapping (n, z_dim) to samples
+    G:nn.Module,               # a generator with a `z_dim` attribute, mapping (n, z_dim) (and (n,) labels if conditional) to samples
     full_size:int|None=None,   # upsample image samples to this size (progressive G at an early stage)
+    y=None,                    # conditional G only: None (labels cycle 0..K-1), an int class, or a tensor of labels (cycled)
 ):
     "The `gen(n, generator) -> samples` callable of `G` (eval mode, no gradients, NFE 1)."
+    K = getattr(G, 'num_classes', None)
+    if y is not None and not K: raise ValueError("labels y were given for an unconditional generator (num_classes is None)")
     def gen(n:int, generator:torch.Generator|None=None)->torch.Tensor:
         dev = next(G.parameters()).device
         z = torch.randn(n, G.z_dim, generator=generator).to(dev)
         was = G.training; G.eval()
         try:
-            with torch.no_grad(): x = G(z)
+            with torch.no_grad(): x = G(z, _cycle_labels(y, n, K).to(dev)) if K else G(z)
         finally: G.train(was)
         if full_size is not None and x.ndim == 4 and x.shape[-1] != full_size:
             x = F.interpolate(x, size=(full_size, full_size), mode='nearest')
         return x
     gen.nfe = 1
+    gen.labels = (lambda n: _cycle_labels(y, n, K)) if K else None   # the labels gen(n, ·) asks for
     return gen
 
 # %% ../nbs/06_gan_nets.ipynb #b918548a
@@ -87,7 +98,13 @@ class MinibatchStdDev(nn.Module):
         feat = std.repeat(g).view(B, 1, 1, 1).expand(B, 1, H, W)                  # sample i is in group i mod B/g
         return torch.cat([x, feat], 1)
 
-# %% ../nbs/06_gan_nets.ipynb #b279626e
+# %% ../nbs/06_gan_nets.ipynb #a63ea84e
+def _check_labels(y, n:int, num_classes:int, who:str)->torch.Tensor:
+    "Validate the labels of a conditional net: (n,) integers in 0..K-1."
+    if y is None: raise ValueError(f"this {who} is class-conditional (num_classes={num_classes}): call it with labels y, shape ({n},)")
+    if y.shape != (n,) or y.dtype.is_floating_point: raise ValueError(f"labels y must be ({n},) integers, got {tuple(y.shape)} {y.dtype}")
+    return y.long()
+
 def _plan(size:int)->tuple[int, int]:
     "Start resolution and number of ×2 upsamplings for a 28 or 32 pixel image."
     if size == 28: return 7, 2
@@ -101,19 +118,26 @@ class DCGANGenerator(nn.Module):
         channels:int=1,    # 1 (MNIST, Fashion) or 3 (Stacked MNIST, CIFAR)
         size:int=28,       # 28 or 32
         ch:int=64,         # width of the last hidden layer (doubles towards the input)
+        num_classes:int|None=None,  # class-conditional: the one-hot label is concatenated to z
     ):
         super().__init__()
-        self.z_dim, self.channels, self.size = z_dim, channels, size
+        self.z_dim, self.channels, self.size, self.num_classes = z_dim, channels, size, num_classes
         r0, n_up = _plan(size)
         c0 = ch * 2 ** (n_up - 1)
-        self.stem = nn.Sequential(nn.Linear(z_dim, c0 * r0 * r0, bias=False), nn.Unflatten(1, (c0, r0, r0)),
+        self.stem = nn.Sequential(nn.Linear(z_dim + (num_classes or 0), c0 * r0 * r0, bias=False), nn.Unflatten(1, (c0, r0, r0)),
                                   nn.BatchNorm2d(c0), nn.ReLU())
         blocks, c = [], c0
         for _ in range(n_up - 1):
             blocks += [nn.ConvTranspose2d(c, c // 2, 4, 2, 1, bias=False), nn.BatchNorm2d(c // 2), nn.ReLU()]; c //= 2
         blocks += [nn.ConvTranspose2d(c, channels, 4, 2, 1), nn.Tanh()]
         self.body = nn.Sequential(*blocks)
-    def forward(self, z:torch.Tensor)->torch.Tensor: return self.body(self.stem(z))
+    def forward(self,
+        z:torch.Tensor,               # (n, z_dim) latents
+        y:torch.Tensor|None=None,     # (n,) int64 class labels (conditional G only)
+    )->torch.Tensor:                  # (n, channels, size, size)
+        if self.num_classes: z = torch.cat([z, F.one_hot(_check_labels(y, len(z), self.num_classes, 'generator'), self.num_classes).to(z)], 1)
+        elif y is not None: raise ValueError("this generator is unconditional (num_classes=None) but was given labels y")
+        return self.body(self.stem(z))
 
 class DCGANDiscriminator(nn.Module):
     "DCGAN discriminator: (n, channels, size, size) -> (n/pac,) logits."
@@ -124,10 +148,12 @@ class DCGANDiscriminator(nn.Module):
         bn:bool=False,     # batch norm after each conv but the first
         mbstd:bool=False,  # minibatch-stddev channel before the last layer
         pac:int=1,         # PacGAN: samples judged together
+        num_classes:int|None=None,  # class-conditional: projection discriminator (Miyato & Koyama 2018, Eq. 3)
     ):
         super().__init__()
         r0, n_down = _plan(size)
-        self.pac = pac
+        if num_classes and pac > 1: raise ValueError("a projection discriminator judges one labelled sample at a time: use pac=1 with num_classes")
+        self.pac, self.num_classes = pac, num_classes
         layers, c_in, c = [], channels * pac, ch
         for i in range(n_down):
             layers += [nn.Conv2d(c_in, c, 4, 2, 1)] + ([nn.BatchNorm2d(c)] if bn and i > 0 else []) + [nn.LeakyReLU(0.2)]
@@ -135,10 +161,22 @@ class DCGANDiscriminator(nn.Module):
         self.body = nn.Sequential(*layers)
         self.mbstd = MinibatchStdDev() if mbstd else None
         self.head = nn.Linear((c_in + bool(mbstd)) * r0 * r0, 1)
-    def forward(self, x:torch.Tensor)->torch.Tensor:
+        self.class_proj = None
+        if num_classes:   # embed(y): one vector per class, at the head's initial scale (U(±1/√dim φ))
+            self.class_proj = nn.Embedding(num_classes, self.head.in_features)
+            nn.init.uniform_(self.class_proj.weight, -self.head.in_features ** -0.5, self.head.in_features ** -0.5)
+    def forward(self,
+        x:torch.Tensor,               # (n, channels, size, size) images
+        y:torch.Tensor|None=None,     # (n,) int64 class labels (conditional D only)
+    )->torch.Tensor:                  # (n/pac,) logits
+        if not self.num_classes and y is not None: raise ValueError("this discriminator is unconditional (num_classes=None) but was given labels y")
+        if self.num_classes: y = _check_labels(y, len(x), self.num_classes, 'discriminator')
         h = self.body(pack(x, self.pac))
         if self.mbstd is not None: h = self.mbstd(h)
-        return self.head(h.flatten(1)).squeeze(1)
+        phi = h.flatten(1)                                            # φ(x), (n, dim)
+        out = self.head(phi).squeeze(1)                               # ψ(φ(x))
+        if self.num_classes: out = out + (self.class_proj(y) * phi).sum(1)   # + ⟨embed(y), φ(x)⟩  (Eq. 3)
+        return out
 
 # %% ../nbs/06_gan_nets.ipynb #1d3567a1
 class PixelNorm(nn.Module):

@@ -193,7 +193,7 @@ def points_dls(
     tr = PointsDL(x, idx, bs=bs, shuffle=True, drop_last=True, device=dev); tr.rng = random.Random(seed)
     return DataLoaders(tr, PointsDL(x[:bs], idx[:bs], bs=bs, device=dev))
 
-# %% ../nbs/06c_gan_train.ipynb #0ef8f654
+# %% ../nbs/06c_gan_train.ipynb #0362932e
 def _grad_norm(m:nn.Module)->float:
     gs = [p.grad.detach().pow(2).sum() for p in m.parameters() if p.grad is not None]
     return float(torch.stack(gs).sum().sqrt()) if gs else 0.0
@@ -244,7 +244,7 @@ class GANCallback(Callback):
     def before_batch(self):
         if self.skip: self.skip -= 1; self.learn.yb = (); raise CancelBatchException   # resuming: batches already used
         if self.step >= self.steps or self.diverged_at is not None: raise CancelFitException
-        vals = self._iteration(self.learn.xb[0])
+        vals = self._iteration(self.learn.xb[0], self.learn.yb[0] if getattr(self.gnet, 'num_classes', None) else None)
         self.step += 1
         for k, v in vals.items(): self.acc.setdefault(k, []).append(v)
         finite = all(math.isfinite(v) for v in vals.values())
@@ -258,6 +258,12 @@ class GANCallback(Callback):
 
     # -- one GAN iteration ---------------------------------------------------------------------------
     def _z(self, n): return torch.randn(n, self.gnet.z_dim, generator=self.rng).to(self.learn.xb[0].device)
+    def _zy(self, n):
+        "Latents, and for a conditional G labels drawn uniformly (labels first, then z, from the run's generator)."
+        K = getattr(self.gnet, 'num_classes', None)
+        if not K: return self._z(n), None
+        y = torch.randint(0, K, (n,), generator=self.rng).to(self.learn.xb[0].device)
+        return self._z(n), y
     def _aug(self, x):
         c = self.cfg
         if not c.augment or x.ndim != 4: return x
@@ -270,27 +276,34 @@ class GANCallback(Callback):
         alpha = 1.0 if stage == 0 else min(1.0, (self.step - stage * share) / (0.5 * share))
         for m in (self.gnet, self.gnet_ema, self.dnet): m.set_stage(stage, alpha)
 
-    def _iteration(self, real_all):
+    def _iteration(self, real_all, y_all=None):
         c, G, D = self.cfg, self.gnet, self.dnet
+        cond = y_all is not None
+        G_ = (lambda zy: G(*zy)) if cond else (lambda zy: G(zy[0]))
+        D_ = (lambda x, y: D(x, y)) if cond else (lambda x, y: D(x))
         self._set_stage()
         B = real_all.shape[0] // c.n_critic
         D.requires_grad_(True)
         for k in range(c.n_critic):
             real = real_all[k * B:(k + 1) * B]
-            with torch.no_grad(): fake = G(self._z(B))
+            y_real = y_all[k * B:(k + 1) * B].as_subclass(torch.Tensor).long() if cond else None   # plain tensor, not fastai's
+            zy = self._zy(B)
+            with torch.no_grad(): fake = G_(zy)
             if real.ndim == 4 and real.shape[-1] != fake.shape[-1]: real = F.adaptive_avg_pool2d(real, fake.shape[-2:])
             real_in, fake_in = self._aug(real), self._aug(fake)
-            d_r, d_f = D(real_in), D(fake_in)
+            d_r, d_f = D_(real_in, y_real), D_(fake_in, zy[1])
             adv = d_loss(d_r, d_f, c.loss)
             loss = adv
-            if c.gp: loss = loss + gradient_penalty(D, real_in, fake_in, c.gp, generator=self.rng)
-            if c.r1: loss = loss + r1_penalty(D, real_in, c.r1)
+            D_real = (lambda x: D(x, y_real)) if cond else D    # the penalties differentiate D(·, y_real)
+            if c.gp: loss = loss + gradient_penalty(D_real, real_in, fake_in, c.gp, generator=self.rng)
+            if c.r1: loss = loss + r1_penalty(D_real, real_in, c.r1)
             self.opt_d.zero_grad(set_to_none=True); loss.backward()
             d_grad = _grad_norm(D); self.opt_d.step(); self.d_steps += 1
             if c.clip: clip_weights(D, c.clip)
             if self.ada: self.ada.accumulate(d_r, n_images=B)
         D.requires_grad_(False)
-        lg = g_loss(D(self._aug(G(self._z(B)))), c.loss)
+        zy = self._zy(B)
+        lg = g_loss(D_(self._aug(G_(zy)), zy[1]), c.loss)
         self.opt_g.zero_grad(set_to_none=True); lg.backward()
         g_grad = _grad_norm(G); self.opt_g.step()
         D.requires_grad_(True)
@@ -337,7 +350,7 @@ class GANCallback(Callback):
         self.step, self.d_steps, self.diag, self.acc = s['step'], s['d_steps'], copy.deepcopy(s['diag']), copy.deepcopy(s['acc'])
         self.snapshots, self.start_epoch, self.skip = dict(s['snapshots']), s['epoch'], s['iter'] + 1
 
-# %% ../nbs/06c_gan_train.ipynb #eaea459f
+# %% ../nbs/06c_gan_train.ipynb #8aa89dd9
 @dataclass
 class GANRun:
     "What `train_gan` returns."
@@ -356,8 +369,8 @@ class GANRun:
 
 def train_gan(
     G:nn.Module,                          # generator with `z_dim` (modified in place: trained, maybe spectrally normalised)
-    D:nn.Module,                          # discriminator (idem)
-    data,                                 # (N,D) tensor of 2-D points, or an ImageSet
+    D:nn.Module,                          # discriminator (idem); conditional (same `num_classes`) when G is
+    data,                                 # (N,D) tensor of 2-D points, or an ImageSet (with (N,) labels for a conditional G)
     cfg:str|GANConfig='ns',               # preset name or GANConfig
     steps:int|None=None,                  # generator steps (default: profile's toy_steps for points, gan_steps for images)
     bs:int|None=None,                     # minibatch size per D/G step (default: the profile's batch size)
@@ -387,6 +400,10 @@ def train_gan(
     prof, dev = get_profile(profile), get_device(device)
     points = isinstance(data, torch.Tensor)
     if points and data.ndim != 2: raise ValueError(f"point data must be (N,D), got shape {tuple(data.shape)}")
+    K = getattr(G, 'num_classes', None)
+    if K != getattr(D, 'num_classes', None):
+        raise ValueError(f"G and D must be conditional on the same classes: G num_classes={K}, D num_classes={getattr(D, 'num_classes', None)}")
+    if K and (points or data.y.ndim != 1): raise ValueError("a class-conditional GAN needs an image set with one label per image")
     steps = steps or (prof.train.toy_steps if points else prof.train.gan_steps)
     bs, log_every = bs or prof.data.batch_size, log_every or prof.train.log_every
     ckpt_every = prof.train.ckpt_every if ckpt_every is None else ckpt_every
@@ -402,7 +419,8 @@ def train_gan(
     config = dict(preset=cfg_name, **asdict(cfg), steps=steps, bs=bs, seed=seed, log_every=log_every,
                   G=type(G).__name__, D=type(D).__name__, params_G=sum(p.numel() for p in G.parameters()),
                   params_D=sum(p.numel() for p in D.parameters()), pac=getattr(D, 'pac', 1),
-                  data=f"points{tuple(data.shape)}" if points else f"{data.name}/{data.split}", **(config_extra or {}))
+                  data=f"points{tuple(data.shape)}" if points else f"{data.name}/{data.split}",
+                  **({'num_classes': K} if K else {}), **(config_extra or {}))
     rec = RunRecord(study, name or cfg_name, config=config, seed=seed, profile=prof, results_dir=results_dir, device=dev) if record else None
     ckpt_dir = Path(ckpt_dir) if ckpt_dir else (out_dirs(prof).scratch/'ckpt'/(rec['run_id'] if rec else f"{cfg_name}-s{seed}"))
     state = torch.load(resume, map_location='cpu', weights_only=False) if resume else None
