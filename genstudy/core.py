@@ -14,8 +14,8 @@ import numpy as np, torch
 
 # %% auto #0
 __all__ = ['PROFILES', 'get_device', 'device_name', 'seed_everything', 'DataBudget', 'TrainBudget', 'EvalBudget', 'Profile',
-           'get_profile', 'project_root', 'OutDirs', 'out_dirs', 'env_info', 'atomic_write_text', 'new_run_id',
-           'RunRecord', 'load_records', 'provenance', 'save_fig']
+           'get_profile', 'project_root', 'OutDirs', 'out_dirs', 'illustration_dirs', 'env_info', 'atomic_write_text',
+           'new_run_id', 'RunRecord', 'load_records', 'provenance', 'save_fig']
 
 # %% ../nbs/00_core.ipynb #89f91a3b
 def get_device(
@@ -203,6 +203,11 @@ def out_dirs(
         raise ValueError(f"profile {profile.name!r} is a scratch profile and must not write into {root/'figures'} "
                          f"or {root/'results'}; pass out=None (scratch/{profile.name}) or another folder")
     return dirs
+
+# %% ../nbs/00_core.ipynb #9417fff8
+def illustration_dirs()->OutDirs:
+    "Where a library notebook saves its illustrations: the committed figures/ (as `cpu`), or scratch/smoke under nbdev-test."
+    return out_dirs('smoke' if os.environ.get('IN_TEST') else 'cpu')   # tests never rewrite a committed figure
 
 # %% ../nbs/00_core.ipynb #32912b5e
 _PKGS = ('genstudy', 'torch', 'torchvision', 'numpy', 'fastai', 'fastcore', 'torch-fidelity', 'diffusers', 'papermill')
