@@ -124,6 +124,9 @@ def classifier_probe(
     def probe(gen)->dict:
         x = gen(n, torch.Generator().manual_seed(seed))
         if not torch.isfinite(x).all(): return dict(diversity=float('nan'), classes=0)
+        if isinstance(classify, nn.Module):   # the samples go where the classifier is (a CPU classifier probing a GPU generator)
+            p0 = next(classify.parameters(), None)
+            if p0 is not None: x = x.to(p0.device)
         with torch.no_grad(): pred = classify(x).argmax(1).cpu()
         p = torch.bincount(pred, minlength=n_classes).double() / len(pred)
         ent = 0.0 - (p[p > 0] * p[p > 0].log()).sum().item()   # 0.0 - …: no -0.0 for a single class
