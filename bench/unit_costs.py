@@ -191,7 +191,7 @@ def main(argv=None):
     dev = get_device(None)
     t_start = time.perf_counter()
     env = env_info(dev)
-    if a.commit and not env.get('commit'): env['commit'] = a.commit
+    if a.commit: env['commit'], env['commit_seen'] = a.commit, env.get('commit')   # the caller knows the tree it sent
     if dev.type == 'cuda':
         p = torch.cuda.get_device_properties(dev)
         env['gpu'] = dict(name=p.name, memory_gib=round(p.total_memory / 2**30, 1), sm=p.multi_processor_count, torch_cuda=torch.version.cuda)
