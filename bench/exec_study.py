@@ -15,6 +15,17 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault('MPLBACKEND', 'Agg')
 
+def _stub_ipython():
+    "Where IPython is missing, a stand-in for `IPython.display` (display prints, Image keeps its path)."
+    try: import IPython.display  # noqa: F401
+    except ImportError:
+        import types
+        ip, disp = types.ModuleType('IPython'), types.ModuleType('IPython.display')
+        disp.display = lambda *a, **k: print(*a)
+        disp.Image = lambda *a, **k: f"<image {a[0] if a else k.get('filename')}>"
+        ip.display = disp
+        sys.modules.update({'IPython': ip, 'IPython.display': disp})
+
 def _cells(path:Path)->list:
     nb = json.loads(path.read_text())
     return [c for c in nb['cells'] if c['cell_type'] == 'code']
@@ -44,6 +55,7 @@ def main(argv=None):
     ap.add_argument('--summary', default=None, help='JSON summary file (default: OUT/exec-study.json)')
     a = ap.parse_args(argv)
     out = Path(a.out); out.mkdir(parents=True, exist_ok=True)
+    _stub_ipython()
     nbs = sorted((ROOT/'nbs'/'study').glob('[0-9]*.ipynb'))
     if a.only: nbs = [p for p in nbs if p.stem in a.only or p.stem.split('_', 1)[-1] in a.only]
     from genstudy.core import env_info
