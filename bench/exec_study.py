@@ -8,30 +8,27 @@ study; this only checks that the notebooks' code runs on a device.
     python bench/exec_study.py --profile smoke --out DIR [--only NAME ...]
 """
 from __future__ import annotations
-import argparse, json, os, sys, time, traceback
+import argparse, json, os, re, sys, time, traceback
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault('MPLBACKEND', 'Agg')
 
-def _stub_ipython():
-    "Where IPython is missing, a stand-in for `IPython.display` (display prints, Image keeps its path)."
+def _has_ipython()->bool:
     try: import IPython.display  # noqa: F401
-    except ImportError:
-        import types
-        ip, disp = types.ModuleType('IPython'), types.ModuleType('IPython.display')
-        disp.display = lambda *a, **k: print(*a)
-        disp.Image = lambda *a, **k: f"<image {a[0] if a else k.get('filename')}>"
-        ip.display = disp
-        sys.modules.update({'IPython': ip, 'IPython.display': disp})
+    except ImportError: return False
+    return True
+
+def _image(*a, **k): return f"<image {a[0] if a else k.get('filename')}>"
 
 def _cells(path:Path)->list:
     nb = json.loads(path.read_text())
     return [c for c in nb['cells'] if c['cell_type'] == 'code']
 
 def run_notebook(path:Path, profile:str, out_dir:Path)->dict:
-    ns = {'__name__': '__main__', 'display': lambda *a, **k: print(*a)}
+    ns = {'__name__': '__main__', 'display': lambda *a, **k: print(*a), 'Image': _image}
+    ipython = _has_ipython()
     t0, i = time.perf_counter(), -1
     try:
         for i, c in enumerate(_cells(path)):
@@ -40,6 +37,8 @@ def run_notebook(path:Path, profile:str, out_dir:Path)->dict:
             src = ''.join(c['source'])
             if 'parameters' in tags: src = f"profile = {profile!r}\nout_dir = {str(out_dir)!r}\n"
             if src.lstrip().startswith(('%', '!')): continue
+            if not ipython:   # the namespace's display/Image stand in for IPython.display's (a module stub would confuse matplotlib)
+                src = re.sub(r'^from IPython\.display import .*$', 'pass', src, flags=re.M)
             exec(compile(src, f"{path.name}[cell {i}]", 'exec'), ns)
         import matplotlib.pyplot as plt; plt.close('all')
         return dict(notebook=path.stem, status='ok', wall_s=round(time.perf_counter() - t0, 1), cells=i + 1)
@@ -55,7 +54,6 @@ def main(argv=None):
     ap.add_argument('--summary', default=None, help='JSON summary file (default: OUT/exec-study.json)')
     a = ap.parse_args(argv)
     out = Path(a.out); out.mkdir(parents=True, exist_ok=True)
-    _stub_ipython()
     nbs = sorted((ROOT/'nbs'/'study').glob('[0-9]*.ipynb'))
     if a.only: nbs = [p for p in nbs if p.stem in a.only or p.stem.split('_', 1)[-1] in a.only]
     from genstudy.core import env_info
