@@ -57,7 +57,8 @@ def main(argv=None):
     nbs = sorted((ROOT/'nbs'/'study').glob('[0-9]*.ipynb'))
     if a.only: nbs = [p for p in nbs if p.stem in a.only or p.stem.split('_', 1)[-1] in a.only]
     from genstudy.core import env_info
-    summary = dict(profile=a.profile, env=env_info(), notebooks=[])
+    summary = dict(study='exec_study', name='exec-study', run_id=f"exec-study-{a.profile}-{time.strftime('%Y%m%dT%H%M%S', time.gmtime())}",
+                   status='running', profile=a.profile, seed=None, env=env_info(), notebooks=[])   # a run record's keys: load_records reads it
     for p in nbs:
         print(f"{p.stem} ...", flush=True)
         r = run_notebook(p, a.profile, out)
@@ -66,6 +67,8 @@ def main(argv=None):
         if r['status'] != 'ok': print(r['traceback'], flush=True)
         Path(a.summary or out/'exec-study.json').write_text(json.dumps(summary, indent=1, default=str))
     bad = [r['notebook'] for r in summary['notebooks'] if r['status'] != 'ok']
+    summary['status'] = 'failed' if bad else 'ok'
+    Path(a.summary or out/'exec-study.json').write_text(json.dumps(summary, indent=1, default=str))
     print(f"{len(nbs) - len(bad)}/{len(nbs)} notebooks ran" + (f"; failed: {', '.join(bad)}" if bad else ''))
     return 1 if bad else 0
 

@@ -199,7 +199,8 @@ def main(argv=None):
     out = Path(a.out); out.mkdir(parents=True, exist_ok=True)
     tag = re.sub(r'[^A-Za-z0-9.-]+', '_', env.get('gpu', {}).get('name') or dev.type).strip('_')
     path = out/f"unit-costs-{tag}-{stamp}.json"
-    rec = dict(study='unit_costs', started=stamp, env=env, steps=STEPS, units={}, latency=[], bench_sample=[], skipped=[], errors={})
+    rec = dict(study='unit_costs', name='unit-costs', run_id=path.stem, status='running', profile='gpu', seed=0, started=stamp, env=env,
+               steps=STEPS, units={}, latency=[], bench_sample=[], skipped=[], errors={})   # a run record's keys: load_records reads it
     def save(): atomic_write_text(path, json.dumps(rec, indent=1, default=str), overwrite=True)   # the same run's record, section by section
     def left(): return a.budget_s - (time.perf_counter() - t_start)
     def section(key, fn, need_s):
@@ -238,7 +239,8 @@ def main(argv=None):
         return df.to_dict('records')
     r = section('bench/diffusers', bench, 60)
     if r: rec['bench_sample'] = r; save()
-    rec['wall_s'] = time.perf_counter() - t_start; save()
+    rec['wall_s'] = time.perf_counter() - t_start
+    rec['status'] = 'ok' if not (rec['skipped'] or rec['errors']) else 'partial'; save()
     print(f"done in {rec['wall_s']:.0f} s -> {path}", flush=True)
     return path
 
