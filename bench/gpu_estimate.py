@@ -51,7 +51,7 @@ WORKLOAD = {
         ('mnist-cnn on the CPU (GAN probes)',          'extract/mnist-cnn-cpu',      90 * 102 * 512, []),
     ],
     '04_few_step': [    # B['gpu']: ring 2,000 PD steps x 4 rounds, CD 5,000, CT 10,000; MNIST PD 4,000 x 6, CD 20,000, CT 40,000 at bs 128
-        ('ring teacher, PD, CD, CT, GAN (2-D)',        'toy/diffusion-mlp-bs512',    5000 + 4 * 2000 + 5000 + 10_000, []),
+        ('ring teacher, PD, CD, CT (2-D)',             'toy/diffusion-mlp-bs512',    5000 + 4 * 2000 + 5000 + 10_000, []),
         ('ring GAN',                                   'toy/gan-mlp-bs512',          5000, []),
         ('MNIST teacher UNet, bs 128',                 'diff/unet-gpu-bs128',        40_000, []),
         ('MNIST PD (+2 teacher passes a step)',        'diff/unet-gpu-bs128',        6 * 4000, _pd(2)),
