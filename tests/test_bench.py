@@ -1,0 +1,30 @@
+"""The device scripts in bench/: the gpu-time estimate covers every study notebook that trains, from the
+committed unit-cost record, and the plain-Python runner runs a study notebook end to end."""
+import importlib.util, json, sys
+from pathlib import Path
+from conftest import ROOT, BIN, run
+
+def _load(name):
+    spec = importlib.util.spec_from_file_location(f"bench_{name}", ROOT/'bench'/f"{name}.py")
+    mod = importlib.util.module_from_spec(spec); spec.loader.exec_module(mod)
+    return mod
+
+def test_gpu_estimate_covers_the_study():
+    "Every study notebook but the data tour and the claims has a workload, and the committed record has every unit it names."
+    est = _load('gpu_estimate')
+    nbs = {p.stem for p in (ROOT/'nbs'/'study').glob('[0-9]*.ipynb')} - {'00_data_tour', '09_claims'}
+    assert set(est.WORKLOAD) == nbs, f"bench/gpu_estimate.py WORKLOAD does not match the study notebooks: {sorted(set(est.WORKLOAD) ^ nbs)}"
+    recs = sorted((ROOT/'results'/'unit_costs').glob('unit-costs-*.json'))
+    assert recs, "no unit-costs record in results/unit_costs/"
+    out = est.estimate(json.loads(recs[-1].read_text())['units'])
+    for nb, (s, rows, missing) in out.items():
+        assert not missing, f"{nb}: units missing from {recs[-1].name}: {missing}"
+        assert s > 0 and all(t > 0 for _, t in rows), (nb, rows)
+
+def test_exec_study_runs_a_notebook(tmp_path):
+    "bench/exec_study.py runs the claims notebook at smoke into a scratch folder and writes a run-record-shaped summary."
+    res = run([str(BIN/'python'), str(ROOT/'bench'/'exec_study.py'), '--profile', 'smoke', '--out', str(tmp_path), '--only', '09_claims'], cwd=ROOT)
+    assert res.returncode == 0, res.stdout[-2000:] + res.stderr[-2000:]
+    summary = json.loads((tmp_path/'exec-study.json').read_text())
+    assert summary['status'] == 'ok' and {'study', 'run_id', 'status', 'profile'} <= summary.keys()
+    assert [n['notebook'] for n in summary['notebooks']] == ['09_claims']
