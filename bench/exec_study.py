@@ -56,19 +56,19 @@ def main(argv=None):
     out = Path(a.out); out.mkdir(parents=True, exist_ok=True)
     nbs = sorted((ROOT/'nbs'/'study').glob('[0-9]*.ipynb'))
     if a.only: nbs = [p for p in nbs if p.stem in a.only or p.stem.split('_', 1)[-1] in a.only]
-    from genstudy.core import env_info
+    from genstudy.core import env_info, atomic_write_text
     summary = dict(study='exec_study', name='exec-study', run_id=f"exec-study-{a.profile}-{time.strftime('%Y%m%dT%H%M%S', time.gmtime())}",
                    status='running', profile=a.profile, seed=None, env=env_info(), notebooks=[])   # a run record's keys: load_records reads it
+    def save(): atomic_write_text(Path(a.summary or out/'exec-study.json'), json.dumps(summary, indent=1, default=str), overwrite=True)
     for p in nbs:
         print(f"{p.stem} ...", flush=True)
         r = run_notebook(p, a.profile, out)
         summary['notebooks'].append(r)
         print(f"{p.stem}: {r['status']} in {r['wall_s']} s" + (f" — cell {r['cell']}: {r['error']}" if r['status'] != 'ok' else ''), flush=True)
         if r['status'] != 'ok': print(r['traceback'], flush=True)
-        Path(a.summary or out/'exec-study.json').write_text(json.dumps(summary, indent=1, default=str))
+        save()   # after each notebook, so a killed run leaves what it did
     bad = [r['notebook'] for r in summary['notebooks'] if r['status'] != 'ok']
-    summary['status'] = 'failed' if bad else 'ok'
-    Path(a.summary or out/'exec-study.json').write_text(json.dumps(summary, indent=1, default=str))
+    summary['status'] = 'failed' if bad else 'ok'; save()
     print(f"{len(nbs) - len(bad)}/{len(nbs)} notebooks ran" + (f"; failed: {', '.join(bad)}" if bad else ''))
     return 1 if bad else 0
 
