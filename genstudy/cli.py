@@ -10,42 +10,87 @@ import argparse, sys
 from .core import PROFILES
 
 # %% auto #0
-__all__ = ['main']
+__all__ = ['BENCHES', 'UsageError', 'main']
 
-# %% ../nbs/99_cli.ipynb #7321a134
+# %% ../nbs/99_cli.ipynb #735bdde8
+class UsageError(Exception):
+    "A bad command line; the message is the one line the user sees."
+
+_HINTS = {   # what to type instead, per command
+    None: "type `genstudy rerun --profile smoke`, `genstudy docs` or `genstudy bench sample` (`genstudy --help` lists all)",
+    'rerun': "e.g. `genstudy rerun --profile smoke --only data_tour` (`genstudy rerun --help` lists the options)",
+    'docs': "e.g. `genstudy docs --engine sphinx` (`genstudy docs --help`)",
+    'bench': "e.g. `genstudy bench sample` or `genstudy bench gan --full` (`genstudy bench --help`)",
+}
+
+class _Parser(argparse.ArgumentParser):
+    "argparse, with its errors raised as one-line `UsageError`s."
+    def error(self, message):
+        cmd = self.prog.split()[1] if len(self.prog.split()) > 1 else None
+        message = message.replace('the following arguments are required: cmd', 'no command given')
+        raise UsageError(f"{self.prog}: {message}; {_HINTS.get(cmd, _HINTS[None])}")
+
+# %% ../nbs/99_cli.ipynb #7f0ac193
+BENCHES = {   # `genstudy bench WHAT`: (module, function, keyword arguments from --full)
+    'sample':  ('genstudy.bench_sample', 'bench_sample', lambda full: dict(quick=not full)),
+    'gan':     ('genstudy.gan_bench', 'bench_gan', lambda full: dict(batch_sizes=(1, 64, 256) if full else (1, 64))),
+    'train':   ('genstudy.bench_train', 'bench_train', lambda full: dict(quick=not full)),
+    'recipes': ('genstudy.bench_recipes', 'bench_recipes', lambda full: dict(quick=not full)),
+}
+
 def _parser()->argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog='genstudy', description='genstudy: diffusion model or GAN, measured.')
-    sub = p.add_subparsers(dest='cmd', required=True)
+    p = _Parser(prog='genstudy', description='genstudy: diffusion model or GAN, measured.')
+    sub = p.add_subparsers(dest='cmd', required=True, parser_class=_Parser)
     r = sub.add_parser('rerun', help='execute the study notebooks with papermill, then rebuild the docs')
     r.add_argument('--profile', choices=list(PROFILES), default=None, help="default: 'gpu' with CUDA, else 'cpu'")
     r.add_argument('--only', nargs='+', metavar='NAME', help='run only these study notebooks')
     r.add_argument('--out', default=None, help='base output folder (default: project root; scratch/smoke for smoke)')
     r.add_argument('--no-docs', action='store_true', help='skip the docs rebuild')
+    r.add_argument('--executor', choices=['local', 'ray'], default='local',
+                   help="local: one notebook after another (default); ray: independent notebooks in parallel as Ray tasks")
+    r.add_argument('--ray-address', default=None, metavar='ADDR', help='Ray cluster for --executor ray (default: $RAY_ADDRESS, else a local cluster)')
     d = sub.add_parser('docs', help='build the docs site')
     d.add_argument('--out', default=None, help='output folder (default: _docs/)')
     d.add_argument('--engine', choices=['quarto', 'sphinx'], default=None)
     b = sub.add_parser('bench', help='benchmarks (ratios against a reference measured in the same run)')
-    b.add_argument('what', choices=['sample', 'gan'], help='sample: UNet + samplers against diffusers; gan: the DCGAN generator')
+    b.add_argument('what', choices=list(BENCHES), help='sample: UNet + samplers against diffusers; gan: the DCGAN generator; '
+                   'train: training steps; recipes: the library recipes against textbook references')
     b.add_argument('--full', action='store_true', help='the full grid of batch sizes and NFE (default: a quick run)')
     return p
 
+def _bench(what:str, full:bool)->int:
+    import importlib
+    mod, fn, kw = BENCHES[what]
+    try: m = importlib.import_module(mod)
+    except ModuleNotFoundError as e:
+        if e.name != mod: raise
+        print(f"genstudy bench {what}: this checkout has no {mod} yet; try `genstudy bench sample` or `genstudy bench gan`", file=sys.stderr)
+        return 2
+    getattr(m, fn)(**kw(full))   # prints its own table
+    return 0
+
 def main(argv:list[str]|None=None)->int:
-    "Entry point of the `genstudy` command."
-    args = _parser().parse_args(argv)
-    if args.cmd == 'rerun':
-        from genstudy.rerun import rerun
-        res = rerun(args.profile, only=args.only, out=args.out, docs=not args.no_docs)
-        return 0 if res['ok'] else 1
-    if args.cmd == 'docs':
-        from genstudy.docs import build_docs
-        print(f"docs site: {build_docs(args.out, engine=args.engine)}")
-        return 0
-    if args.cmd == 'bench':
-        if args.what == 'sample':
-            from genstudy.bench_sample import bench_sample
-            bench_sample(quick=not args.full)   # prints its own table
-        else:
-            from genstudy.gan_bench import bench_gan
-            bench_gan(batch_sizes=(1, 64, 256) if args.full else (1, 64))   # prints its own table
-        return 0
-    return 2
+    "Entry point of the `genstudy` command; a bad argument gets one line on stderr and exit status 2."
+    try:
+        args = _parser().parse_args(argv)
+        if args.cmd == 'rerun':
+            if args.ray_address and args.executor != 'ray':
+                raise UsageError("genstudy rerun: --ray-address is for the Ray executor; add `--executor ray`")
+            from genstudy.rerun import rerun
+            try: res = rerun(args.profile, only=args.only, out=args.out, docs=not args.no_docs, executor=args.executor, ray_address=args.ray_address)
+            except ImportError as e:
+                if 'genstudy[ray]' in str(e): raise UsageError(f"genstudy rerun --executor ray: Ray is not installed; type `pip install 'genstudy[ray]'` (or run without --executor ray)")
+                raise
+            except (ValueError, OSError) as e: raise UsageError(f"genstudy rerun: {e}; {_HINTS['rerun']}")
+            return 0 if res['ok'] else 1
+        if args.cmd == 'docs':
+            from genstudy.docs import build_docs
+            try: site = build_docs(args.out, engine=args.engine)
+            except (ValueError, OSError) as e: raise UsageError(f"genstudy docs: {e}; {_HINTS['docs']}")
+            print(f"docs site: {site}")
+            return 0
+        if args.cmd == 'bench': return _bench(args.what, args.full)
+        return 2
+    except UsageError as e:
+        print(str(e).replace('\n', ' '), file=sys.stderr)
+        return 2

@@ -6,13 +6,14 @@ Docs: https://genstudy.github.io/genstudy/rerun.html.md"""
 
 # %% ../nbs/90_rerun.ipynb #2198d169
 from __future__ import annotations
-import json, os, shutil, sys, time, tempfile, traceback
+import json, os, re, shutil, socket, sys, time, tempfile, traceback
 from pathlib import Path
 import torch
 from .core import get_profile, out_dirs, project_root, device_name, get_device, RunRecord, load_records, Profile, _umask_mode
 
 # %% auto #0
-__all__ = ['study_dir', 'study_notebooks', 'expected_minutes', 'run_notebook', 'claims_markdown', 'update_home', 'rerun']
+__all__ = ['study_dir', 'study_notebooks', 'study_name', 'study_dependencies', 'expected_minutes', 'journal_start', 'quarantine',
+           'clean_leftovers', 'run_notebook', 'claims_markdown', 'update_home', 'notebook_out_dir', 'rerun']
 
 # %% ../nbs/90_rerun.ipynb #d6bc095d
 def study_dir(root:Path|None=None)->Path: return (root or project_root())/'nbs'/'study'
@@ -31,6 +32,26 @@ def study_notebooks(
         raise ValueError(f"unknown study notebook(s) {sorted(unknown)}; known: {', '.join(p.stem for p in nbs)}")
     return picked
 
+# %% ../nbs/90_rerun.ipynb #a1b9fe44
+def study_name(nb:Path)->str:
+    "The results/ folder a study notebook writes to: its `STUDY = '...'`, else its name without the number."
+    m = re.search(r"""\bSTUDY\s*=\s*['"](\w+)['"]""", nb.read_text())
+    return m.group(1) if m else nb.stem.split('_', 1)[-1]
+
+def study_dependencies(nbs:list[Path])->dict:
+    "For each notebook stem, the stems of the notebooks whose records it reads (`load_records(..., 'study')`; all of them without a study)."
+    studies = {study_name(p): p.stem for p in nbs}
+    deps = {}
+    for p in nbs:
+        src = ''.join(''.join(c['source']) for c in json.loads(p.read_text())['cells'] if c['cell_type'] == 'code')
+        calls = re.findall(r"load_records\(([^()]*)\)", src)
+        reads = set()
+        for args in calls:
+            named = re.findall(r"""['"](\w+)['"]""", args)
+            reads |= set(studies.values()) if not named else {studies[n] for n in named if n in studies}
+        deps[p.stem] = sorted(reads - {p.stem})
+    return deps
+
 # %% ../nbs/90_rerun.ipynb #0df1af7d
 def expected_minutes(profile:Profile, names:list[str], results:Path, device=None)->float|None:
     "Sum of each notebook's latest successful wall time (minutes) under `profile` on this device's kind, or None if one was never measured."
@@ -43,6 +64,65 @@ def expected_minutes(profile:Profile, names:list[str], results:Path, device=None
         if isinstance(nbs, dict): times.update({k: v for k, v in nbs.items() if v.get('ok')})
     if not all(n in times for n in names): return None
     return sum(times[n]['wall_time_s'] for n in names) / 60
+
+# %% ../nbs/90_rerun.ipynb #f39b2119
+def _host()->str: return re.sub(r'[^A-Za-z0-9-]', '-', socket.gethostname())
+
+def _alive(pid:int)->bool:
+    try: os.kill(pid, 0)
+    except ProcessLookupError: return False
+    except PermissionError: return True
+    return True
+
+def _owner_gone(host:str, pid:int, mtime:float, stale_s:float=3600.)->bool:
+    "Whether the process that wrote a working file is gone: same host and pid dead, or another host's file untouched for `stale_s`."
+    return not _alive(pid) if host == _host() else time.time() - mtime > stale_s
+
+def _record_files(results:Path, study:str)->list[str]:
+    d = results/study
+    return sorted(p.name for p in d.glob('*.json')) if d.exists() else []
+
+def journal_start(journal:Path, stem:str, study:str, results:Path)->Path:
+    "Note that notebook `stem` starts writing records into `results/<study>`."
+    journal.mkdir(parents=True, exist_ok=True)
+    entry = journal/f"{stem}.json"
+    entry.write_text(json.dumps(dict(stem=stem, study=study, results=str(results), host=_host(), pid=os.getpid(),
+                                     started=time.time(), before=_record_files(results, study))))
+    return entry
+
+def quarantine(entry:Path, dest:Path)->int:
+    "Move the records an unfinished notebook run added (per its journal `entry`) to `dest`; drop the entry. Returns how many moved."
+    e = json.loads(entry.read_text())
+    results, before = Path(e['results']), set(e['before'])
+    new = [n for n in _record_files(results, e['study']) if n not in before]
+    if new:
+        target = dest/f"{e['stem']}-{time.strftime('%Y%m%dT%H%M%S', time.localtime(e['started']))}"/e['study']
+        target.mkdir(parents=True, exist_ok=True)
+        for n in new: shutil.move(str(results/e['study']/n), str(target/n))
+    entry.unlink(missing_ok=True)
+    return len(new)
+
+_TMP_RE = re.compile(r'^\.(?P<stem>.+?)\.(?:(?P<host>[A-Za-z0-9-]+)\.(?P<pid>\d+)-)?\w+\.ipynb$')
+
+def clean_leftovers(
+    nb_out:Path,       # where executed notebooks (and papermill's working copies) go
+    journal:Path,      # the rerun journal folder (<scratch>/rerun-journal)
+    unfinished:Path,   # where records of unfinished notebook runs are moved
+)->dict:               # {'tmp': working copies removed, 'records': records moved, 'notebooks': stems of interrupted runs}
+    "Remove what reruns killed mid-way left behind; live runs (their process still there) are left alone."
+    out = dict(tmp=0, records=0, notebooks=[])
+    for p in sorted(nb_out.glob('.*.ipynb')) if nb_out.exists() else []:
+        m = _TMP_RE.match(p.name)
+        if not m: continue
+        gone = (_owner_gone(m['host'], int(m['pid']), p.stat().st_mtime) if m['pid']
+                else time.time() - p.stat().st_mtime > 600)   # a working copy from before pids were in the name: papermill touches live ones at least every 30 s
+        if gone: p.unlink(missing_ok=True); out['tmp'] += 1
+    for entry in sorted(journal.glob('*.json')) if journal.exists() else []:
+        try: e = json.loads(entry.read_text())
+        except (OSError, ValueError): entry.unlink(missing_ok=True); continue
+        if _owner_gone(e.get('host', ''), int(e.get('pid', 0)), entry.stat().st_mtime):
+            out['records'] += quarantine(entry, unfinished); out['notebooks'].append(e['stem'])
+    return out
 
 # %% ../nbs/90_rerun.ipynb #53b5c7dc
 def _clean(path:Path):
@@ -59,20 +139,25 @@ def run_notebook(
     parameters:dict,       # injected into its `parameters` cell
     failed_dir:Path,       # where a failing run's partial copy is kept
     timeout:int|None=None, # seconds per cell (None: no limit)
+    journal:Path|None=None,  # rerun journal folder: note the run there while it lasts (see `clean_leftovers`)
+    results:Path|None=None,  # the results/ folder the notebook writes to (with `journal`)
 )->tuple[bool, float, str|None]:  # (ok, wall seconds, error summary)
     "Execute `src` with papermill into `dest`; return whether it succeeded, its wall time and the error."
     import papermill as pm
     dest.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=dest.parent, prefix=f".{dest.stem}.", suffix='.ipynb'); os.close(fd)
+    fd, tmp = tempfile.mkstemp(dir=dest.parent, prefix=f".{dest.stem}.{_host()}.{os.getpid()}-", suffix='.ipynb'); os.close(fd)
+    entry = journal_start(journal, src.stem, study_name(src), results) if journal is not None and results is not None else None
     t0 = time.perf_counter()
     try:
         pm.execute_notebook(str(src), tmp, parameters=parameters, kernel_name='python3', progress_bar=False,
                             cwd=str(src.parent), execution_timeout=timeout)
         _clean(Path(tmp)); _umask_mode(tmp); os.replace(tmp, dest)
+        if entry: entry.unlink(missing_ok=True)
         return True, time.perf_counter() - t0, None
     except Exception as e:
         failed_dir.mkdir(parents=True, exist_ok=True)
         if Path(tmp).exists(): shutil.move(tmp, failed_dir/src.name)
+        if entry: quarantine(entry, failed_dir.parent/'unfinished')
         msg = str(e).strip().splitlines()
         return False, time.perf_counter() - t0, (msg[-1] if msg else type(e).__name__)[:300]
 
@@ -107,37 +192,94 @@ def update_home(
     return bool(cells)
 
 # %% ../nbs/90_rerun.ipynb #3a6cfcc0
+def _rel(p, root:Path)->str:
+    "`p` relative to the project root when inside it (printed lines and records carry no machine paths)."
+    try: return str(Path(p).resolve().relative_to(root)) or '.'
+    except ValueError: return str(p)
+
+def notebook_out_dir(src:Path, dirs, prof:Profile, out)->str|None:
+    "The `out_dir` papermill injects: None for the profile's default folder, else the folder relative to the notebook (absolute only outside the project)."
+    if out is None: return None
+    try: Path(dirs.root).resolve().relative_to(project_root())
+    except ValueError: return str(dirs.root)
+    return os.path.relpath(dirs.root, src.parent)
+
+def _notebook_task(root:str, src:Path, dest:Path, params:dict, failed_dir:Path, journal:Path, results:Path)->tuple:
+    "A Ray task's body: one notebook's papermill run, from the project folder."
+    os.chdir(root)
+    return run_notebook(src, dest, params, failed_dir, journal=journal, results=results)
+
+def _run_ray(jobs:dict, deps:dict, run_args, ray_address, report, log):
+    "Run the notebooks as Ray tasks, each once the notebooks it reads have ended; `report(stem, ok, secs, err)` as each ends."
+    from genstudy.grid import ray_connect, require_ray
+    ray = require_ray()
+    owned = ray_connect(ray_address, log=log)
+    try:
+        task = ray.remote(_notebook_task).options(num_cpus=1, max_retries=0)
+        waiting, running, ended = list(jobs), {}, set()
+        while waiting or running:
+            ready = [s for s in waiting if all(d in ended or d not in jobs for d in deps.get(s, []))]
+            if not ready and not running: ready = waiting[:1]   # a cycle in the reads: go on in name order
+            for s in ready:
+                waiting.remove(s); running[task.remote(*run_args(s))] = s
+            done, _ = ray.wait(list(running), num_returns=1)
+            s = running.pop(done[0])
+            try: ok, secs, err = ray.get(done[0])
+            except Exception as e: ok, secs, err = False, 0., f"{type(e).__name__}: {str(e).strip().splitlines()[-1][:200] if str(e).strip() else ''}"
+            ended.add(s); report(s, ok, secs, err)
+    finally:
+        if owned: ray.shutdown()
+
 def rerun(
     profile:str|None=None,     # 'smoke', 'cpu' or 'gpu'; None: 'gpu' with CUDA, else 'cpu'
     only:list[str]|None=None,  # run only these study notebooks
     out:str|Path|None=None,    # base output folder (default: project root; scratch/<profile> for smoke)
     docs:bool=True,            # rebuild the docs site afterwards
     log=print,                 # where progress lines go
+    executor:str='local',      # 'local': one notebook after another; 'ray': independent notebooks in parallel as Ray tasks
+    ray_address:str|None=None, # Ray cluster (default: $RAY_ADDRESS, else a local cluster)
 )->dict:                       # {'ok': bool, 'failed': [names], 'times': {name: s}, 'site': path or None}
     "Run the study notebooks under `profile`, then rebuild the docs; never stops at a failing notebook."
+    if executor not in ('local', 'ray'): raise ValueError(f"executor must be 'local' or 'ray', got {executor!r}")
+    if executor == 'ray':
+        from genstudy.grid import require_ray
+        require_ray()
     prof = get_profile(profile)
     root = project_root()
+    nbs = study_notebooks(only, root)
+    if not nbs: raise ValueError(f"no study notebooks found in {_rel(study_dir(root), root)}")
     dirs = out_dirs(prof, out).make()
     in_place = dirs.root == root
-    nbs = study_notebooks(only, root)
-    if not nbs: raise ValueError(f"no study notebooks found in {study_dir(root)}")
     names = [p.stem for p in nbs]
+    rel = lambda p: _rel(p, root)
     est = expected_minutes(prof, names, dirs.results)
-    log(f"genstudy rerun: profile '{prof.name}' on {device_name()} · {len(nbs)} notebook(s) · "
-        + (f"expected about {est:.1f} min (last measured rerun)" if est is not None else "expected time unknown (no earlier rerun of this profile on this kind of device)"))
-    log(f"  writing figures to {dirs.figures}, run records to {dirs.results}")
+    log(f"genstudy rerun: profile '{prof.name}' on {device_name()} · {len(nbs)} notebook(s) · executor {executor} · "
+        + (f"expected about {est:.1f} min (last measured rerun, one after another)" if est is not None else "expected time unknown (no earlier rerun of this profile on this kind of device)"))
+    log(f"  writing figures to {rel(dirs.figures)}, run records to {rel(dirs.results)}")
     nb_out = study_dir(root) if in_place else dirs.root/'nbs'/'study'
-    rec = RunRecord('rerun', f"rerun-{prof.name}", config=dict(profile=prof.as_dict(), only=only, out=str(dirs.root)),
+    journal, unfinished = dirs.scratch/'rerun-journal', dirs.scratch/'unfinished'
+    left = clean_leftovers(nb_out, journal, unfinished)
+    if left['tmp'] or left['records']:
+        log(f"  cleaned up after an interrupted rerun: {left['tmp']} working copy(ies) removed; {left['records']} record(s) of unfinished run(s) of "
+            f"{', '.join(left['notebooks']) or '-'} moved to {rel(unfinished)}")
+    rec = RunRecord('rerun', f"rerun-{prof.name}", config=dict(profile=prof.as_dict(), only=only, out=rel(dirs.root), executor=executor),
                     profile=prof, results_dir=dirs.results)
-    times, failed = {}, []
-    for i, src in enumerate(nbs, 1):
-        ok, secs, err = run_notebook(src, nb_out/src.name, dict(profile=prof.name, out_dir=str(dirs.root)),
-                                     failed_dir=dirs.scratch/'failed')
-        times[src.stem] = dict(wall_time_s=round(secs, 2), ok=ok)
-        log(f"  [{i}/{len(nbs)}] {src.stem:<28} {'ok' if ok else 'FAILED'} {secs:7.1f} s" + ('' if ok else f"  ({err})"))
-        if not ok: failed.append(src.stem)
-    rec.logs['notebooks'] = times
-    rec.finish('ok' if not failed else 'failed', n_failed=len(failed), total_s=round(sum(t['wall_time_s'] for t in times.values()), 2))
+    times, failed, srcs = {}, [], {p.stem: p for p in nbs}
+    def run_args(stem):
+        src = srcs[stem]
+        return (str(root), src, nb_out/src.name, dict(profile=prof.name, out_dir=notebook_out_dir(src, dirs, prof, out)),
+                dirs.scratch/'failed', journal, dirs.results)
+    def report(stem, ok, secs, err):
+        times[stem] = dict(wall_time_s=round(secs, 2), ok=ok)
+        log(f"  [{len(times)}/{len(nbs)}] {stem:<28} {'ok' if ok else 'FAILED'} {secs:7.1f} s" + ('' if ok else f"  ({err})"))
+        if not ok: failed.append(stem)
+    t0 = time.perf_counter()
+    if executor == 'local':
+        for stem in names: report(stem, *_notebook_task(*run_args(stem)))
+    else: _run_ray(names, study_dependencies(nbs), run_args, ray_address, report, log)
+    rec.logs['notebooks'] = {n: times[n] for n in names if n in times}
+    rec.finish('ok' if not failed else 'failed', n_failed=len(failed), total_s=round(sum(t['wall_time_s'] for t in times.values()), 2),
+               elapsed_s=round(time.perf_counter() - t0, 2))
     site, overrides = None, ({} if in_place else {f"study/{p.name}": nb_out/p.name for p in nbs if (nb_out/p.name).exists()})
     table = claims_markdown(dirs.results, prof.name)
     if table:
@@ -152,6 +294,6 @@ def rerun(
         try: site = build_docs(dest=dirs.root/'_docs', overrides=overrides, log=log)
         except Exception as e:
             log(f"  docs: FAILED ({type(e).__name__}: {e})"); failed.append('docs')
-    log(f"figures: {dirs.figures}\nrun records: {dirs.results}\nexecuted notebooks: {nb_out}" + (f"\ndocs site: {site}" if site else ''))
+    log(f"figures: {rel(dirs.figures)}\nrun records: {rel(dirs.results)}\nexecuted notebooks: {rel(nb_out)}" + (f"\ndocs site: {rel(site)}" if site else ''))
     if failed: log(f"genstudy rerun: {len(failed)} failed: {', '.join(failed)}")
     return dict(ok=not failed, failed=failed, times={k: v['wall_time_s'] for k, v in times.items()}, site=site)
