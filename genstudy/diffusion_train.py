@@ -9,7 +9,7 @@ from __future__ import annotations
 import math, os, random, time, tempfile
 from dataclasses import dataclass
 from pathlib import Path
-import numpy as np, torch, torch.nn as nn
+import numpy as np, torch, torch.nn as nn, torch.nn.functional as F
 from torch import Tensor
 from fastai.callback.core import Callback, CancelFitException, CancelValidException
 from fastai.data.core import DataLoaders
@@ -18,10 +18,16 @@ import fastai.callback.schedule   # adds Learner.fit_one_cycle
 from fastcore.basics import chunked
 from .core import get_device, seed_everything, get_profile, out_dirs, RunRecord
 from .diffusion import DiffusionObjective, EMA, weighted_mse, diffusion_generator
+from .data import to_unit
+from .data import to_unit
+from .data import to_unit
+from .data import to_unit
+from .data import to_unit
 
 # %% auto #0
-__all__ = ['PointsDL', 'points_dls', 'DiffusionCallback', 'EMACallback', 'BF16Autocast', 'latest_checkpoint', 'load_checkpoint',
-           'StepCheckpoint', 'DiffusionRun', 'training_step_flops', 'train_diffusion']
+__all__ = ['PointsDL', 'points_dls', 'DiffusionCallback', 'EMACallback', 'BF16Autocast', 'ForeachAdam', 'foreach_adam',
+           'DeviceDL', 'device_dls', 'latest_checkpoint', 'load_checkpoint', 'StepCheckpoint', 'DiffusionRun',
+           'training_step_flops', 'train_diffusion']
 
 # %% ../nbs/04a_diffusion_train.ipynb #fba91a06
 class PointsDL(DataLoader):
@@ -45,42 +51,99 @@ def points_dls(
     return DataLoaders(tr, PointsDL(x[:bs], bs=bs, device=dev))
 
 # %% ../nbs/04a_diffusion_train.ipynb #0fcfffa3
+def _smooth_into_recorder(learn, losses:list):
+    "Feed losses read from the device to fastai's smoothed loss, as the Recorder would have, for the progress bar and epoch table."
+    rec = getattr(learn, 'recorder', None)
+    if rec is None or not losses: return
+    sl = rec.smooth_loss
+    for v in losses: sl.count += 1; sl.val = torch.lerp(torch.tensor(v), sl.val, sl.beta)
+    learn.smooth_loss = sl.value
+
 class DiffusionCallback(Callback):
-    "Turn clean batches into diffusion training batches; stop at the step budget or a non-finite loss."
+    "Turn clean batches into diffusion training batches; stop at the step budget, the time budget or a non-finite loss."
     order = -5   # after TrainEvalCallback, before ParamScheduler (60) reads pct_train
     def __init__(self,
         objective:DiffusionObjective, # what the network learns
         steps:int,                    # the step budget
         seed:int=0,                   # seed of the timestep/noise generator
         conditional:bool=False,       # pass the labels to the network
+        log_every:int|None=None,      # read the losses from the device every this many steps (None: every step, the legacy path)
+        time_budget_s:float|None=None,# also stop after this many seconds of training; the schedule runs over whichever budget ends first
     ):
+        if log_every is not None and log_every < 1: raise ValueError(f"log_every must be >= 1, got {log_every}")
+        if time_budget_s is not None and time_budget_s <= 0: raise ValueError(f"time_budget_s must be > 0, got {time_budget_s}")
         self.objective, self.steps, self.seed, self.conditional = objective, steps, seed, conditional
-        self.losses, self.diverged_at = [], None
+        self.log_every, self.time_budget_s, self.prior_s = log_every, time_budget_s, 0.
+        self.losses, self.diverged_at, self.out_of_time = [], None, False
     def before_fit(self):
         dev = next(self.learn.model.parameters()).device
         self.gen = torch.Generator(device=dev).manual_seed(self.seed)
-        self.losses, self.diverged_at = [], None
+        self.losses, self.diverged_at, self.out_of_time = [], None, False
+        if self.log_every:   # device-side diagnostics: a loss buffer and the first non-finite step (-1: none yet)
+            self._buf, self._n = torch.zeros(self.log_every, device=dev), 0
+            self._bad = torch.full((), -1, dtype=torch.long, device=dev)
+        self._t0 = time.perf_counter()
+    def elapsed_s(self)->float: return self.prior_s + time.perf_counter() - self._t0
+    def progress(self)->float:
+        "Share of the run done: of the step budget, or of the time budget if that ends the run sooner."
+        p = self.train_iter / self.steps
+        return p if self.time_budget_s is None else min(max(p, self.elapsed_s() / self.time_budget_s), 1 - 1e-9)
     def before_batch(self):
         if self.train_iter >= self.steps: raise CancelFitException()
-        self.learn.pct_train = self.train_iter / self.steps
+        if self.time_budget_s is not None and self.elapsed_s() >= self.time_budget_s: self.out_of_time = True; raise CancelFitException()
+        self.learn.pct_train = self.progress()
         x0 = self.xb[0]
         y = self.yb[0] if self.conditional and len(self.yb) else None
         inputs, target, weight = self.objective.batch(x0, self.gen, y, getattr(self.learn.model, 'null_class', None))
         self.learn.xb, self.learn.yb = inputs, (target, weight)
     def after_loss(self):
+        if self.log_every:   # no host sync: the loss goes into the device buffer, a non-finite one marks its step
+            loss = self.loss.detach().float()
+            if self._n == 0: self._first = self.train_iter + 1
+            self._buf[self._n] = loss
+            self._bad.masked_fill_((self._bad < 0) & ~torch.isfinite(loss), self.train_iter + 1)
+            self._n += 1
+            return
         loss = self.loss.item()
         if not math.isfinite(loss):
             self.diverged_at = self.train_iter + 1
             raise CancelFitException()
         self.losses.append(loss)
+    def after_step(self):
+        if self.log_every: self.learn.yb = ()   # the Recorder skips a batch without targets instead of copying its loss to the host
+    def after_batch(self):
+        if self.log_every and self.training and (self._n == self.log_every or self.train_iter >= self.steps): self.flush()
+    def flush(self, stop:bool=True)->bool:
+        "Read the buffered losses (one host sync); at a non-finite loss record its step and, if `stop`, end the run. True if healthy."
+        if not self.log_every or self._n == 0: return self.diverged_at is None
+        vals = torch.cat([self._buf[:self._n], self._bad.float()[None]]).tolist()
+        bad, vals, self._n = int(vals[-1]), vals[:-1], 0
+        good = vals if bad < 0 else vals[:bad - self._first]
+        self.losses += good
+        _smooth_into_recorder(self.learn, good)
+        if bad < 0: return True
+        self.diverged_at = bad
+        if stop: raise CancelFitException()
+        return False
+    def after_fit(self): self.flush(stop=False)
     def before_validate(self): raise CancelValidException()   # diffusion runs are judged by samples, not a valid loss
 
 class EMACallback(Callback):
-    "Update an EMA of the model's weights after every optimiser step."
+    "Update an EMA of the model's weights after every optimiser step (one `torch._foreach_lerp_` over all tensors if `foreach`)."
     order = 20
-    def __init__(self, decay:float=0.999, warmup:float=10.): self.decay, self.warmup = decay, warmup
-    def before_fit(self): self.average = EMA(self.learn.model, self.decay, self.warmup)
-    def after_step(self): self.average.update(self.learn.model)
+    def __init__(self, decay:float=0.999, warmup:float=10., foreach:bool=False):
+        self.decay, self.warmup, self.foreach = decay, warmup, foreach
+    def before_fit(self):
+        self.average = EMA(self.learn.model, self.decay, self.warmup)
+        self._pairs = ([p for p in self.average.module.parameters()], list(self.learn.model.parameters()),
+                       [b for b in self.average.module.buffers()], [b for b in self.learn.model.buffers()])
+    @torch.no_grad()
+    def after_step(self):
+        if not self.foreach: return self.average.update(self.learn.model)
+        ema_p, p, ema_b, b = self._pairs
+        torch._foreach_lerp_(ema_p, p, 1 - self.average.current_decay())
+        if ema_b: torch._foreach_copy_(ema_b, b)
+        self.average.n_updates += 1
 
 class BF16Autocast(Callback):
     "bf16 autocast for the forward pass and loss on any device (no gradient scaling is needed for bf16)."
@@ -94,6 +157,91 @@ class BF16Autocast(Callback):
     def after_loss(self): self._exit()
     def after_cancel_batch(self): self._exit()
     def after_fit(self): self._exit()   # also when the fit was cancelled inside the forward pass
+
+# %% ../nbs/04a_diffusion_train.ipynb #fa57fa02
+class ForeachAdam(torch.optim.Optimizer):
+    "fastai's Adam (`fastai.optimizer.Adam`: decoupled weight decay, dampened averages, its debiasing) with one `torch._foreach_*` launch per operation."
+    def __init__(self, params, lr:float=1e-3, mom:float=0.9, sqr_mom:float=0.99, eps:float=1e-5, wd:float=0.01):
+        super().__init__(params, dict(lr=lr, mom=mom, sqr_mom=sqr_mom, eps=eps, wd=wd))
+        self.no_wd = lambda p: False   # which tensors skip weight decay (foreach_adam points it at fastai's `do_wd` flags)
+    @torch.no_grad()
+    def step(self, closure=None):
+        for g in self.param_groups:
+            ps = [p for p in g['params'] if p.grad is not None]
+            if not ps: continue
+            lr, mom, sqr_mom, eps, wd = g['lr'], g['mom'], g['sqr_mom'], g['eps'], g['wd']
+            if wd != 0:
+                dw = [p for p in ps if not self.no_wd(p)]
+                if dw: torch._foreach_mul_(dw, 1 - lr * wd)
+            sts = [self.state[p] for p in ps]
+            for p, s in zip(ps, sts):
+                if not s: s.update(grad_avg=torch.zeros_like(p), sqr_avg=torch.zeros_like(p), step=0)
+                s['step'] += 1
+            grads = [p.grad for p in ps]
+            ga, sa = [s['grad_avg'] for s in sts], [s['sqr_avg'] for s in sts]
+            torch._foreach_mul_(ga, mom); torch._foreach_add_(ga, grads, alpha=1 - mom)
+            torch._foreach_mul_(sa, sqr_mom); torch._foreach_addcmul_(sa, grads, grads, value=1 - sqr_mom)
+            by_step = {}
+            for i, s in enumerate(sts): by_step.setdefault(s['step'], []).append(i)
+            for step, ix in by_step.items():   # fastai's debias(mom, 1-mom, step), as it computes it
+                d1, d2 = (1 - mom) * (1 - mom ** step) / (1 - mom), (1 - sqr_mom) * (1 - sqr_mom ** step) / (1 - sqr_mom)
+                denom = torch._foreach_div([sa[i] for i in ix], d2)
+                torch._foreach_sqrt_(denom); torch._foreach_add_(denom, eps)
+                torch._foreach_addcdiv_([ps[i] for i in ix], [ga[i] for i in ix], denom, value=-lr / d1)
+
+def foreach_adam(
+    params,                # the splitter's parameter groups (as fastai passes them)
+    lr:float=1e-3,         # learning rate
+    mom:float=0.9,         # β1
+    sqr_mom:float=0.99,    # β2
+    eps:float=1e-5,
+    wd:float=0.01,         # decoupled weight decay
+)->'OptimWrapper':
+    "An `opt_func` for the fastai Learner: `ForeachAdam` in fastai's `OptimWrapper` (same defaults as fastai's `Adam`)."
+    from fastai.optimizer import OptimWrapper
+    w = OptimWrapper(params, ForeachAdam, lr=lr, mom=mom, sqr_mom=sqr_mom, eps=eps, wd=wd)
+    w.opt.no_wd = lambda p: w.state[p].get('do_wd', True) is False   # the Learner marks norm and bias tensors after building the optimiser
+    return w
+
+# %% ../nbs/04a_diffusion_train.ipynb #fa57fa05
+class DeviceDL(DataLoader):
+    "A fastai DataLoader over tensors held on the device: fastai's seeded shuffle orders an epoch, each batch is one gather there."
+    def __init__(self,
+        *tensors:Tensor,   # (N, ...) tensors indexed together: uint8 images (scaled to [-1, 1] per batch), labels, points
+        pad:int=0,         # pixels of -1 padding on each side of uint8 images
+        **kwargs,          # fastai DataLoader arguments (bs, shuffle, drop_last, device)
+    ):
+        self.tensors, self.pad = tensors, pad
+        super().__init__(dataset=tensors[0], **kwargs)
+    def create_batches(self, samps):
+        idx = torch.as_tensor(list(samps), dtype=torch.long).to(self.tensors[0].device)   # one copy an epoch
+        n = len(idx) // self.bs if self.drop_last else -(-len(idx) // self.bs)
+        for i in range(n): yield self.gather(idx[i * self.bs:(i + 1) * self.bs])
+    def gather(self, idx:Tensor)->tuple:
+        "The batch of the items at `idx` (on the device)."
+        out = [t[idx] for t in self.tensors]
+        if out[0].dtype == torch.uint8:
+            out[0] = to_unit(out[0])
+            if self.pad: out[0] = F.pad(out[0], (self.pad,) * 4, value=-1.)
+        return tuple(out)
+
+def device_dls(
+    dls:DataLoaders,   # from genstudy.data.image_dls, points_dls here, or genstudy.gan_train.points_dls
+    device=None,       # where the data goes (default: where the loaders send batches)
+)->DataLoaders:        # the same batches in the same seeded order, from tensors on `device`
+    "Move a genstudy data set onto the device: no per-item loading, no blocking copy per batch."
+    dev = get_device(device if device is not None else dls.train.device)
+    def conv(dl):
+        if isinstance(dl, DeviceDL): return dl
+        ds = dl.dataset
+        if hasattr(ds, 'pad') and hasattr(ds, 'x'): tensors, pad = (ds.x, ds.y), ds.pad   # image_dls
+        elif hasattr(dl, 'tensors'): tensors, pad = dl.tensors, 0                        # gan_train.points_dls
+        elif isinstance(ds, Tensor): tensors, pad = (ds,), 0                              # points_dls
+        else: raise TypeError(f"device_dls does not know how to move a {type(dl).__name__} over {type(ds).__name__}")
+        new = DeviceDL(*[t.to(dev) for t in tensors], pad=pad, bs=dl.bs, shuffle=dl.shuffle, drop_last=dl.drop_last, device=dev)
+        new.rng = random.Random(); new.rng.setstate(dl.rng.getstate())
+        return new
+    return DataLoaders(conv(dls.train), conv(dls.valid))
 
 # %% ../nbs/04a_diffusion_train.ipynb #df732948
 def _rng_states()->dict:
@@ -129,6 +277,8 @@ class StepCheckpoint(Callback):
     @property
     def _dcb(self): return next(cb for cb in self.learn.cbs if isinstance(cb, DiffusionCallback))
     @property
+    def _engine(self)->str: return 'fast' if self._dcb.log_every else 'legacy'
+    @property
     def _ema(self): return next(cb for cb in self.learn.cbs if isinstance(cb, EMACallback)).average
     @property
     def train_s(self)->float:
@@ -144,11 +294,13 @@ class StepCheckpoint(Callback):
         self.prior_train_s = ck.get('train_s', 0.)
         n_iter = len(self.dls.train)
         if ck['n_iter'] != n_iter: raise ValueError(f"checkpoint {self.resume} was taken with {ck['n_iter']} batches per epoch, this run has {n_iter}: not the same data")
+        engine = ck.get('engine', 'legacy')
+        if engine != self._engine: raise ValueError(f"checkpoint {self.resume} was written by the {engine} engine; resume it with fast={engine == 'fast'}")
         self.learn.model.load_state_dict(ck['model'])
         self.learn.opt.load_state_dict(to_device(ck['opt'], dev))
         self._ema.load_state_dict(ck['ema'])
         self._dcb.gen.set_state(ck['noise_gen'])
-        self._dcb.losses = list(ck['losses'])
+        self._dcb.losses, self._dcb.prior_s = list(ck['losses']), self.prior_train_s
         self.learn.train_iter = ck['step']
         self.resumed_from = ck['step']
         at_boundary = ck['iter_in_epoch'] == n_iter
@@ -173,7 +325,7 @@ class StepCheckpoint(Callback):
         if self._pending_rng is not None: _set_rng_states(self._pending_rng); self._pending_rng = None
     def after_batch(self):
         self._taken += 1
-        if self.train_iter % self.every == 0: self.save()
+        if self.train_iter % self.every == 0 and self._dcb.flush(): self.save()   # the fast path reads its losses first: never save a diverged state
     def after_fit(self):
         if not hasattr(self, '_dl_epoch_start'):   # resumed from a finished run: no epoch ran, its checkpoint is the final one
             if self.resume is not None: self.saved.append((self.train_iter, Path(self.resume)))
@@ -185,7 +337,7 @@ class StepCheckpoint(Callback):
         ck = dict(step=step, epoch=self.epoch, iter_in_epoch=self._taken, n_iter=len(dl),
                   model=self.learn.model.state_dict(), opt=self.learn.opt.state_dict(), ema=self._ema.state_dict(),
                   noise_gen=self._dcb.gen.get_state(), rng=_rng_states(), losses=list(self._dcb.losses), train_s=self.train_s,
-                  dl_rng_epoch_start=self._dl_epoch_start, dl_rng_now=dl.rng.getstate(), objective=self._dcb.objective.as_dict())
+                  dl_rng_epoch_start=self._dl_epoch_start, dl_rng_now=dl.rng.getstate(), objective=self._dcb.objective.as_dict(), engine=self._engine)
         path = self.folder/f"ckpt-{step:07d}.pt"
         fd, tmp = tempfile.mkstemp(dir=self.folder, prefix='.ckpt-', suffix='.tmp'); os.close(fd)
         try: torch.save(ck, tmp); os.replace(tmp, path)
@@ -215,6 +367,7 @@ class DiffusionRun:
 
 def _peek_batch(dl)->tuple:
     "A full training batch built without touching the loader's shuffling state."
+    if isinstance(dl, DeviceDL): return dl.gather(torch.arange(dl.bs, device=dl.tensors[0].device))
     if isinstance(dl, PointsDL): b = (dl.dataset[:dl.bs],)
     else: b = dl.do_batch([dl.do_item(i) for i in range(dl.bs)])
     return tuple(o.to(dl.device) if isinstance(o, Tensor) and dl.device is not None else o for o in b)
@@ -243,15 +396,15 @@ def train_diffusion(
     objective:DiffusionObjective|None=None, # what to learn (default: ε-prediction, linear schedule)
     lr:float=2e-4,                  # peak learning rate
     wd:float=0.,                    # weight decay (fastai Adam's decoupled weight decay)
-    one_cycle:bool=True,            # fastai's one-cycle schedule over `steps`; False: constant lr
+    one_cycle:bool=True,            # fastai's one-cycle schedule over the run's budget; False: constant lr
     pct_start:float=0.25,           # share of one-cycle spent warming up
-    opt_func=None,                  # fastai optimiser (default: fastai's Adam)
+    opt_func=None,                  # fastai optimiser (default: fastai's Adam; on the fast path its foreach port)
     ema_decay:float=0.999,          # EMA decay
     ema_warmup:float=10.,           # EMA warm-up (see `EMA`)
     seed:int=0,                     # run seed (global RNGs and the noise generator)
     name:str='diffusion',           # configuration name in the run record
     study:str='diffusion',          # results/<study>/
-    profile='smoke',                # profile name or Profile (budgets: ckpt_every; output folders)
+    profile='smoke',                # profile name or Profile (budgets: ckpt_every, log_every; output folders)
     ckpt_every:int|None=None,       # steps between checkpoints (default: the profile's)
     ckpt_dir:str|Path|None=None,    # default: out_dirs(profile).scratch/checkpoints/<study>/<name>-s<seed>
     ckpt_keep:int|None=2,           # periodic checkpoints kept (the final one is always kept); None: all
@@ -259,12 +412,16 @@ def train_diffusion(
     results_dir:str|Path|None=None, # where the record goes (default: out_dirs(profile).results)
     config:dict|None=None,          # extra configuration stored in the record (dataset, ...)
     conditional:bool|None=None,     # feed labels (default: the model has a class embedding)
-    amp:bool=False,                 # bf16 autocast
+    amp:bool|None=None,             # bf16 autocast (default: on the fast path with CUDA and the gpu profile)
     channels_last:bool=False,       # channels-last memory format (fastai's ChannelsLast)
     progress:bool=True,             # fastai's progress bar and epoch table
     cbs:list|None=None,             # further fastai callbacks
+    fast:bool=True,                 # the fast step (see above); False: the legacy path
+    log_every:int|None=None,        # fast path: steps between reads of the losses (default: the profile's log_every)
+    time_budget_s:float|None=None,  # also stop after this many seconds of training (the schedule spans whichever budget ends first)
+    compile:bool=False,             # torch.compile the network (fast path on CUDA only)
 )->DiffusionRun:
-    "Train a diffusion model for `steps` steps on the fastai Learner, with checkpoints and a run record."
+    "Train a diffusion model for `steps` steps (or `time_budget_s` seconds) on the fastai Learner, with checkpoints and a run record."
     from fastai.learner import Learner
     from fastai.optimizer import Adam
     from fastcore.basics import noop
@@ -279,22 +436,32 @@ def train_diffusion(
         resume = latest_checkpoint(ckpt_dir)
         if resume is None: raise FileNotFoundError(f"resume=True but {ckpt_dir} holds no checkpoint")
     seed_everything(seed)
+    if fast: dls = device_dls(dls)
+    cuda_gpu = fast and dls.device is not None and torch.device(dls.device).type == 'cuda' and prof.name == 'gpu'
+    if cuda_gpu: torch.backends.cudnn.benchmark, torch.backends.cudnn.deterministic = True, False   # autotuned, not bit for bit
+    if amp is None: amp = cuda_gpu
+    log_every = (log_every or prof.train.log_every) if fast else None
     n_iter, bs = len(dls.train), dls.train.bs
     n_epoch = math.ceil(steps / n_iter)
     cfg = dict(model=type(model).__name__, model_config=getattr(getattr(model, 'net', model), 'config', {}), n_params=sum(p.numel() for p in model.parameters()),
                objective=objective.as_dict(), steps=steps, batch_size=bs, lr=lr, wd=wd, one_cycle=one_cycle, pct_start=pct_start,
-               ema_decay=ema_decay, ema_warmup=ema_warmup, amp=amp, channels_last=channels_last, conditional=conditional, **(config or {}))
+               ema_decay=ema_decay, ema_warmup=ema_warmup, amp=amp, channels_last=channels_last, conditional=conditional,
+               engine='fast' if fast else 'legacy', log_every=log_every, time_budget_s=time_budget_s, compile=bool(compile and cuda_gpu),
+               reproducible='in distribution' if cuda_gpu else 'bitwise', **(config or {}))
     rec = RunRecord(study, name, cfg, seed, prof, results_dir if results_dir is not None else dirs.results, device=dls.device)
     model.to(dls.device)
     try:
         flops = training_step_flops(model, objective, _peek_batch(dls.train), conditional)
-        dcb, ecb = DiffusionCallback(objective, steps, seed, conditional), EMACallback(ema_decay, ema_warmup)
+        if compile and fast and dls.device is not None and torch.device(dls.device).type == 'cuda': model.compile()
+        dcb = DiffusionCallback(objective, steps, seed, conditional, log_every=log_every, time_budget_s=time_budget_s)
+        ecb = EMACallback(ema_decay, ema_warmup, foreach=fast)
         ckcb = StepCheckpoint(ckpt_dir, ckpt_every or prof.train.ckpt_every, resume, keep=ckpt_keep)
         extra = [BF16Autocast()] if amp else []
         if channels_last:
             from fastai.callback.channelslast import ChannelsLast
             extra.append(ChannelsLast())
-        learn = Learner(dls, model, loss_func=weighted_mse, opt_func=opt_func or Adam, lr=lr, wd=wd, cbs=[dcb, ecb, ckcb] + extra + list(cbs or []))
+        learn = Learner(dls, model, loss_func=weighted_mse, opt_func=opt_func or (foreach_adam if fast else Adam), lr=lr, wd=wd,
+                        cbs=[dcb, ecb, ckcb] + extra + list(cbs or []))
         if not progress:
             from fastai.callback.progress import ProgressCallback
             learn.remove_cb(ProgressCallback); learn.logger = noop
@@ -316,5 +483,6 @@ def train_diffusion(
     rec.finish(status, steps=done, images_seen=done * bs, flops_per_step=flops, train_flops=flops * done,
                final_loss=float(np.mean(tail)) if tail else None, diverged_step=dcb.diverged_at, resumed_from=ckcb.resumed_from,
                s_per_step=round(train_s / new_steps, 5) if new_steps > 0 else None, checkpoint=str(ckcb.saved[-1][1]) if ckcb.saved else None,
-               train_s_total=round(ckcb.prior_train_s + train_s, 3))   # seconds of training behind these weights, across resumes
+               train_s_total=round(ckcb.prior_train_s + train_s, 3),   # seconds of training behind these weights, across resumes
+               stopped_by='time' if dcb.out_of_time else ('divergence' if dcb.diverged_at else 'steps'))
     return DiffusionRun(rec, learn, ecb.average, objective, list(dcb.losses), status, done, ckcb.saved[-1][1] if ckcb.saved else None, flops)
