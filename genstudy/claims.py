@@ -678,7 +678,7 @@ def rule_c8(recs:pd.DataFrame)->Verdict:
     q, budgets = _quality_common(recs, 'C8')
     narrow, parent = QUALITY_NARROW
     if not budgets or not {narrow, parent} <= set(q.dataset): return not_measured('C8', 'quality')
-    bud, per_role, ev = budgets[-1], {}, []
+    bud, per_role, ev, stat = budgets[-1], {}, [], []
     for role in ('domain', 'inception'):
         f, n = quality_gap(q, parent, role, bud), quality_gap(q, narrow, role, bud)
         if f is None or n is None: per_role[role] = None; continue
@@ -688,14 +688,15 @@ def rule_c8(recs:pd.DataFrame)->Verdict:
         elif n['decision'] == 'a ahead' and n['ratio'] >= f['ratio']: v, why = 'contradicted', 'diffusion stays ahead on the digit 0 by at least the same ratio'
         else: v, why = INCONCLUSIVE, 'the gap on the digit 0 is undecided or shrinks by less than a third'
         per_role[role] = v
-        ev.append(f"{f['proto']['extractor']}: full MNIST {f['stat']} GAN / diffusion {f['ratio']:.2f}, Δ {_interval(f)} ({f['decision']}); "
-                  f"digit 0 {n['ratio']:.2f}, Δ {_interval(n)} ({n['decision']}, n={n['proto']['n']}) — {why}")
+        stat.append(f"{f['proto']['extractor']}: full MNIST {f['ratio']:.2g}, digit 0 {n['ratio']:.2g}")
+        ev.append(f"{f['proto']['extractor']}: full MNIST {f['stat']} GAN / diffusion {f['ratio']:.2g}, Δ {_interval(f)} ({f['decision']}); "
+                  f"digit 0 {n['ratio']:.2g}, Δ {_interval(n)} ({n['decision']}, n={n['proto']['n']}) — {why}")
     v, why = _combine_roles(per_role)
     min_seeds, seeds = _seeds_text(q, QUALITY_NARROW)
     if min_seeds < MIN_SEEDS: v, why = INCONCLUSIVE, f"{min_seeds} training seed(s) per family: no interval over seeds (the protocol asks {MIN_SEEDS})"
     x = q[q.dataset.isin(QUALITY_NARROW)]
     return _v('C8', v, '; '.join(ev) + f"; at {bud:g} TFLOPs" + (f" — {why}" if why else ''), x.drop_duplicates('run_id'),
-              statistic='KID ratio GAN / diffusion, full MNIST against the digit 0, with 95 % t intervals of each gap over seeds',
+              statistic='KID ratio GAN / diffusion (each gap decided by a 95 % t interval over seeds): ' + '; '.join(stat),
               seeds=seeds, n=', '.join(sorted({f"{e} {int(n)}" for e, n in x[['extractor', 'n']].drop_duplicates().itertuples(index=False) if n})),
               extractor=', '.join(sorted(set(x.extractor))), tuning=_quality_tuning(x, recs))
 
