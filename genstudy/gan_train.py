@@ -6,7 +6,7 @@ Docs: https://genstudy.github.io/genstudy/gan_train.html.md"""
 
 # %% ../nbs/06c_gan_train.ipynb #0cf22086
 from __future__ import annotations
-import copy, math, os, random, time
+import contextlib, copy, math, os, random, time
 from dataclasses import dataclass, asdict, fields, replace, field
 from pathlib import Path
 import numpy as np, torch, torch.nn as nn, torch.nn.functional as F
@@ -20,6 +20,7 @@ from .modes import mode_stats
 from .gan_nets import generator_fn
 from .gan_losses import LOSSES, d_loss, g_loss, gradient_penalty, r1_penalty, clip_weights, add_spectral_norm
 from .gan_augment import diff_augment, AdaptiveAugmentP
+from .diffusion_train import device_dls, _smooth_into_recorder
 
 # %% auto #0
 __all__ = ['GAN_PRESETS', 'FAILURE_THRESHOLDS', 'FAILURES', 'GANConfig', 'gan_config', 'toy_probe', 'pixel_probe',
@@ -201,6 +202,13 @@ def _grad_norm(m:nn.Module)->float:
     gs = [p.grad.detach().pow(2).sum() for p in m.parameters() if p.grad is not None]
     return float(torch.stack(gs).sum().sqrt()) if gs else 0.0
 
+def _grad_norm_t(m:nn.Module)->torch.Tensor:
+    "The gradient norm as a device tensor (no host sync): the legacy sum on the CPU (same bits), one foreach norm elsewhere."
+    gs = [p.grad.detach() for p in m.parameters() if p.grad is not None]
+    if not gs: return torch.zeros(())
+    if gs[0].device.type == 'cpu': return torch.stack([g.pow(2).sum() for g in gs]).sum().sqrt()
+    return torch.linalg.vector_norm(torch.stack(torch._foreach_norm(gs)))
+
 def _save_atomic(obj, path:Path):
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_suffix('.tmp'); torch.save(obj, tmp); os.replace(tmp, path)
@@ -214,14 +222,18 @@ class GANModule(nn.Module):
     def __init__(self, G, D, G_ema): super().__init__(); self.G, self.D, self.G_ema = G, D, G_ema
     def forward(self, *x): raise RuntimeError("GANModule is trained by GANCallback, not called directly")
 
+_VAL_KEYS = ('d_loss', 'g_loss', 'd_real', 'd_fake', 'd_grad', 'g_grad')
+
 class GANCallback(Callback):
     "Alternate n_critic D steps and one G step per fastai batch; EMA, ADA, diagnostics, checkpoints, divergence stop."
     order = 55   # after the Recorder (50) has set up each epoch, before the progress bar (60)
     def __init__(self, cfg:GANConfig, steps:int, seed:int=0, log_every:int=50, probe=None, ckpt_every:int|None=None,
-                 ckpt_dir:str|Path|None=None, snapshot_steps=(), snapshot_n:int=512, resume:dict|None=None):
-        self.cfg, self.steps, self.log_every, self.probe = cfg, steps, log_every, probe
+                 ckpt_dir:str|Path|None=None, snapshot_steps=(), snapshot_n:int=512, resume:dict|None=None,
+                 fast:bool=False, amp:bool=False, time_budget_s:float|None=None):
+        self.cfg, self.steps, self.log_every, self.probe, self.seed = cfg, steps, log_every, probe, seed
         self.ckpt_every, self.ckpt_dir, self.resume = ckpt_every, Path(ckpt_dir) if ckpt_dir else None, resume
         self.snapshot_steps, self.snapshot_n, self.snapshots = set(snapshot_steps), snapshot_n, {}
+        self.fast, self.amp, self.time_budget_s, self.out_of_time = fast, amp, time_budget_s, False
         self.rng = torch.Generator().manual_seed(seed)
         self.ada = AdaptiveAugmentP(cfg.ada_target, speed_images=cfg.ada_speed, p=cfg.aug_p) if cfg.ada_target else None
         self.step, self.d_steps, self.diverged_at, self.diag, self.acc = 0, 0, None, {}, {}
@@ -230,8 +242,16 @@ class GANCallback(Callback):
     def before_fit(self):
         m, c = self.learn.model, self.cfg
         self.gnet, self.dnet, self.gnet_ema = m.G, m.D, m.G_ema
-        Opt = (lambda ps, lr: torch.optim.RMSprop(ps, lr=lr)) if c.opt == 'rmsprop' else (lambda ps, lr: torch.optim.Adam(ps, lr=lr, betas=c.betas))
+        dev = next(self.gnet.parameters()).device
+        kw = {} if not self.fast else dict(fused=True) if dev.type == 'cuda' else dict(foreach=True)
+        Opt = (lambda ps, lr: torch.optim.RMSprop(ps, lr=lr, **({} if not self.fast else dict(foreach=True)))) if c.opt == 'rmsprop' \
+              else (lambda ps, lr: torch.optim.Adam(ps, lr=lr, betas=c.betas, **kw))
         self.opt_g, self.opt_d = Opt(self.gnet.parameters(), c.lr_g), Opt(self.dnet.parameters(), c.lr_d)
+        if self.fast:   # randomness on the device; diagnostics into a device buffer read every log_every steps
+            self.rng = torch.Generator(device=dev).manual_seed(self.seed)
+            self._buf, self._n = torch.zeros(min(self.log_every, 256), len(_VAL_KEYS), device=dev), 0
+            self._bad = torch.full((), -1, dtype=torch.long, device=dev)
+            self._ema_pairs = (list(self.gnet_ema.parameters()), list(self.gnet.parameters()), list(self.gnet_ema.buffers()), list(self.gnet.buffers()))
         if self.resume is not None: self._load(self.resume)
         else: self._snapshot(0)
         self.t0 = time.perf_counter()
@@ -247,7 +267,10 @@ class GANCallback(Callback):
     def before_batch(self):
         if self.skip: self.skip -= 1; self.learn.yb = (); raise CancelBatchException   # resuming: batches already used
         if self.step >= self.steps or self.diverged_at is not None: raise CancelFitException
-        vals = self._iteration(self.learn.xb[0], self.learn.yb[0] if getattr(self.gnet, 'num_classes', None) else None)
+        if self.time_budget_s is not None and time.perf_counter() - self.t0 >= self.time_budget_s: self.out_of_time = True; raise CancelFitException
+        y = self.learn.yb[0] if getattr(self.gnet, 'num_classes', None) else None
+        if self.fast: self._fast_step(self.learn.xb[0], y)
+        vals = self._iteration(self.learn.xb[0], y)
         self.step += 1
         for k, v in vals.items(): self.acc.setdefault(k, []).append(v)
         finite = all(math.isfinite(v) for v in vals.values())
@@ -259,18 +282,62 @@ class GANCallback(Callback):
         if not finite: raise CancelFitException
         raise CancelBatchException   # fastai's own forward/backward is not used
 
+    def _fast_step(self, real_all, y_all):
+        "One iteration with no host sync: its six diagnostics go into the device buffer, read at log, checkpoint and end steps."
+        vals = self._iteration(real_all, y_all)
+        self.step += 1
+        self._buf[self._n] = vals; self._n += 1
+        self._bad.masked_fill_((self._bad < 0) & ~torch.isfinite(vals).all(), self.step)
+        log_now = self.step % self.log_every == 0 or self.step == self.steps
+        ckpt_now = bool(self.ckpt_every and self.ckpt_dir and self.step % self.ckpt_every == 0)
+        if (log_now or ckpt_now or self._n == len(self._buf)) and not self._flush(): raise CancelFitException
+        if log_now: self._log()
+        if ckpt_now: self._save()
+        self._snapshot(self.step)
+        self.learn.yb = ()            # the Recorder skips the batch instead of copying a loss to the host
+        raise CancelBatchException    # fastai's own forward/backward is not used
+
+    def _flush(self)->bool:
+        "Move the buffered diagnostics to the host (one sync); at a non-finite value log its step, mark the run diverged, return False."
+        if self._n == 0: return self.diverged_at is None
+        n, first = self._n, self.step - self._n + 1
+        flat = torch.cat([self._buf[:n].flatten(), self._bad.float()[None]]).tolist()
+        bad, self._n = int(flat[-1]), 0
+        rows = [flat[i * len(_VAL_KEYS):(i + 1) * len(_VAL_KEYS)] for i in range(n)]
+        if bad >= 0: rows = rows[:bad - first + 1]   # up to and with the diverged step, as the legacy path logs it
+        for r in rows:
+            for k, v in zip(_VAL_KEYS, r): self.acc.setdefault(k, []).append(v)
+        _smooth_into_recorder(self.learn, [r[1] for r in rows if math.isfinite(r[1])])
+        if bad < 0: return True
+        self.d_steps -= (self.step - bad) * self.cfg.n_critic
+        self.step, self.diverged_at = bad, bad
+        self._log()
+        return False
+
+    def after_fit(self):
+        if self.fast and self._n: self._flush()
+        if self.out_of_time and self.acc and self.diverged_at is None: self._log()   # the last, partial interval of a timed run
+
     # -- one GAN iteration ---------------------------------------------------------------------------
-    def _z(self, n): return torch.randn(n, self.gnet.z_dim, generator=self.rng).to(self.learn.xb[0].device)
+    def _z(self, n):
+        if self.fast: return torch.randn(n, self.gnet.z_dim, generator=self.rng, device=self.rng.device)
+        return torch.randn(n, self.gnet.z_dim, generator=self.rng).to(self.learn.xb[0].device)
     def _zy(self, n):
         "Latents, and for a conditional G labels drawn uniformly (labels first, then z, from the run's generator)."
         K = getattr(self.gnet, 'num_classes', None)
         if not K: return self._z(n), None
-        y = torch.randint(0, K, (n,), generator=self.rng).to(self.learn.xb[0].device)
+        if self.fast: y = torch.randint(0, K, (n,), generator=self.rng, device=self.rng.device)
+        else: y = torch.randint(0, K, (n,), generator=self.rng).to(self.learn.xb[0].device)
         return self._z(n), y
+    def _on_rng_device(self):
+        "Fast path off the CPU: factory calls inside (augmentation, the penalty's ε) draw on the device with the device generator."
+        return torch.device(self.rng.device) if self.fast and self.rng.device.type != 'cpu' else contextlib.nullcontext()
+    def _autocast(self):
+        return torch.autocast(self.rng.device.type, dtype=torch.bfloat16) if self.amp else contextlib.nullcontext()
     def _aug(self, x):
         c = self.cfg
         if not c.augment or x.ndim != 4: return x
-        return diff_augment(x, c.augment, self.ada.p if self.ada else c.aug_p, generator=self.rng)
+        with self._on_rng_device(): return diff_augment(x, c.augment, self.ada.p if self.ada else c.aug_p, generator=self.rng)
     def _set_stage(self):
         n = getattr(self.gnet, 'n_stages', None)
         if n is None or not hasattr(self.gnet, 'set_stage'): return
@@ -291,32 +358,41 @@ class GANCallback(Callback):
             real = real_all[k * B:(k + 1) * B]
             y_real = y_all[k * B:(k + 1) * B].as_subclass(torch.Tensor).long() if cond else None   # plain tensor, not fastai's
             zy = self._zy(B)
-            with torch.no_grad(): fake = G_(zy)
+            with torch.no_grad(), self._autocast(): fake = G_(zy).float()
             if real.ndim == 4 and real.shape[-1] != fake.shape[-1]: real = F.adaptive_avg_pool2d(real, fake.shape[-2:])
             real_in, fake_in = self._aug(real), self._aug(fake)
-            d_r, d_f = D_(real_in, y_real), D_(fake_in, zy[1])
+            with self._autocast(): d_r, d_f = D_(real_in, y_real).float(), D_(fake_in, zy[1]).float()
             adv = d_loss(d_r, d_f, c.loss)
             loss = adv
             D_real = (lambda x: D(x, y_real)) if cond else D    # the penalties differentiate D(·, y_real)
-            if c.gp: loss = loss + gradient_penalty(D_real, real_in, fake_in, c.gp, generator=self.rng)
+            if c.gp:
+                with self._on_rng_device(): loss = loss + gradient_penalty(D_real, real_in, fake_in, c.gp, generator=self.rng)
             if c.r1: loss = loss + r1_penalty(D_real, real_in, c.r1)
             self.opt_d.zero_grad(set_to_none=True); loss.backward()
-            d_grad = _grad_norm(D); self.opt_d.step(); self.d_steps += 1
+            d_grad = _grad_norm_t(D) if self.fast else _grad_norm(D)
+            self.opt_d.step(); self.d_steps += 1
             if c.clip: clip_weights(D, c.clip)
             if self.ada: self.ada.accumulate(d_r, n_images=B)
         D.requires_grad_(False)
         zy = self._zy(B)
-        lg = g_loss(D_(self._aug(G_(zy)), zy[1]), c.loss)
+        with self._autocast(): lg = g_loss(D_(self._aug(G_(zy)), zy[1]).float(), c.loss)
         self.opt_g.zero_grad(set_to_none=True); lg.backward()
-        g_grad = _grad_norm(G); self.opt_g.step()
+        g_grad = _grad_norm_t(G) if self.fast else _grad_norm(G)
+        self.opt_g.step()
         D.requires_grad_(True)
         self._ema_update()
+        if self.fast: return torch.stack([adv.detach(), lg.detach(), d_r.detach().mean(), d_f.detach().mean(), d_grad.to(adv.device), g_grad.to(adv.device)])
         return dict(d_loss=adv.item(), g_loss=lg.item(), d_real=float(d_r.detach().mean()), d_fake=float(d_f.detach().mean()),
                     d_grad=d_grad, g_grad=g_grad)
 
     @torch.no_grad()
     def _ema_update(self):
         beta = min(self.cfg.ema_beta, (1 + self.step) / (10 + self.step))
+        if self.fast:
+            ema_p, p, ema_b, b = self._ema_pairs
+            torch._foreach_lerp_(ema_p, p, 1 - beta)
+            if ema_b: torch._foreach_copy_(ema_b, b)
+            return
         for pe, p in zip(self.gnet_ema.parameters(), self.gnet.parameters()): pe.lerp_(p, 1 - beta)
         for be, b in zip(self.gnet_ema.buffers(), self.gnet.buffers()): be.copy_(b)
 
@@ -341,12 +417,15 @@ class GANCallback(Callback):
                     G=self.gnet.state_dict(), D=self.dnet.state_dict(), G_ema=self.gnet_ema.state_dict(),
                     opt_g=self.opt_g.state_dict(), opt_d=self.opt_d.state_dict(), rng=self.rng.get_state(),
                     ada=self.ada.state_dict() if self.ada else None, diag=copy.deepcopy(self.diag),
-                    acc=copy.deepcopy(self.acc), snapshots=dict(self.snapshots), cfg=asdict(self.cfg), steps=self.steps)
+                    acc=copy.deepcopy(self.acc), snapshots=dict(self.snapshots), cfg=asdict(self.cfg), steps=self.steps,
+                    engine='fast' if self.fast else 'legacy')
 
     def _save(self): _save_atomic(self._state(), self.ckpt_dir/f"step{self.step:07d}.pt")
 
     def _load(self, s:dict):
         if s['cfg'] != asdict(self.cfg): raise ValueError("the checkpoint was written with another GANConfig; resume with the same one")
+        engine = s.get('engine', 'legacy')
+        if engine != ('fast' if self.fast else 'legacy'): raise ValueError(f"the checkpoint was written by the {engine} engine; resume it with fast={engine == 'fast'}")
         for name, net in (('G', self.gnet), ('D', self.dnet), ('G_ema', self.gnet_ema)): net.load_state_dict(s[name])
         self.opt_g.load_state_dict(s['opt_g']); self.opt_d.load_state_dict(s['opt_d']); self.rng.set_state(s['rng'])
         if self.ada: self.ada.load_state_dict(s['ada'])
@@ -396,8 +475,12 @@ def train_gan(
     progress:bool=True,                   # fastai's progress bar
     record:bool=True,                     # write a run record
     config_extra:dict|None=None,          # more fields for the record's config (e.g. the data's name)
+    cbs:list|None=None,                   # further fastai callbacks
+    fast:bool=True,                       # the fast step (device-side randomness and diagnostics, foreach/fused Adam); False: the legacy path
+    amp:bool|None=None,                   # bf16 autocast of G and D (default: on the fast path with CUDA and the gpu profile)
+    time_budget_s:float|None=None,        # also stop after this many seconds of training (GANs train at a constant lr)
 )->GANRun:
-    "Train a GAN with `GANCallback` on the fastai Learner; classify, record and return the run."
+    "Train a GAN with `GANCallback` on the fastai Learner for `steps` generator steps (or `time_budget_s` seconds); classify, record and return the run."
     cfg_name = cfg if isinstance(cfg, str) else cfg.loss
     cfg = gan_config(cfg)
     prof, dev = get_profile(profile), get_device(device)
@@ -419,17 +502,22 @@ def train_gan(
     else:
         from genstudy.data import image_dls
         dls = image_dls(data, bs=loader_bs, pad_to=pad_to, n_train=n_train, seed=seed, device=dev)
+    if fast: dls = device_dls(dls, dev)
+    cuda_gpu = fast and dev.type == 'cuda' and prof.name == 'gpu'
+    if cuda_gpu: torch.backends.cudnn.benchmark, torch.backends.cudnn.deterministic = True, False   # autotuned, not bit for bit
+    if amp is None: amp = cuda_gpu
     config = dict(preset=cfg_name, **asdict(cfg), steps=steps, bs=bs, seed=seed, log_every=log_every,
                   G=type(G).__name__, D=type(D).__name__, params_G=sum(p.numel() for p in G.parameters()),
                   params_D=sum(p.numel() for p in D.parameters()), pac=getattr(D, 'pac', 1),
                   data=f"points{tuple(data.shape)}" if points else f"{data.name}/{data.split}",
-                  **({'num_classes': K} if K else {}), **(config_extra or {}))
+                  **({'num_classes': K} if K else {}), engine='fast' if fast else 'legacy', amp=amp, time_budget_s=time_budget_s,
+                  reproducible='in distribution' if cuda_gpu else 'bitwise', **(config_extra or {}))
     rec = RunRecord(study, name or cfg_name, config=config, seed=seed, profile=prof, results_dir=results_dir, device=dev) if record else None
     ckpt_dir = Path(ckpt_dir) if ckpt_dir else (out_dirs(prof).scratch/'ckpt'/(rec['run_id'] if rec else f"{cfg_name}-s{seed}"))
     state = torch.load(resume, map_location='cpu', weights_only=False) if resume else None
     cb = GANCallback(cfg, steps, seed=seed, log_every=log_every, probe=probe, ckpt_every=ckpt_every, ckpt_dir=ckpt_dir,
-                     snapshot_steps=snapshot_steps, snapshot_n=snapshot_n, resume=state)
-    learn = Learner(dls, GANModule(G, D, G_ema), loss_func=lambda *a: torch.zeros(()), cbs=[cb, _NoValidation()])
+                     snapshot_steps=snapshot_steps, snapshot_n=snapshot_n, resume=state, fast=fast, amp=amp, time_budget_s=time_budget_s)
+    learn = Learner(dls, GANModule(G, D, G_ema), loss_func=lambda *a: torch.zeros(()), cbs=[cb, _NoValidation()] + list(cbs or []))
     learn.recorder.valid_metrics = False
     if not progress: learn.remove_cb(ProgressCallback); learn.logger = lambda *a, **k: None
     try:
@@ -439,7 +527,8 @@ def train_gan(
         diagnosis, why = classify_run(diag, cfg.loss)
         wall = time.perf_counter() - cb.t0
         metrics = dict(steps_done=cb.step, d_steps=cb.d_steps, ms_per_step=1e3 * wall / max(cb.step - (state['step'] if state else 0), 1),
-                       diagnosis=diagnosis, ada_p=cb.ada.p if cb.ada else None)
+                       diagnosis=diagnosis, ada_p=cb.ada.p if cb.ada else None, train_s=round(wall, 3),
+                       stopped_by='time' if cb.out_of_time else ('divergence' if cb.diverged_at is not None else 'steps'))
         if status == 'ok' and (final_probe or probe) is not None:
             fp = final_probe or probe
             metrics.update({f"final_{k}": v for k, v in fp(generator_fn(G_ema)).items()})
