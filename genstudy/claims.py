@@ -16,9 +16,9 @@ __all__ = ['BUDGET_KEYS', 'FINISHED', 'ALPHA', 'POWER', 'MIN_SEEDS', 'MIN_EFFECT
            'INCONCLUSIVE', 'CLAIMS', 'PACGAN_PLAIN', 'PLAIN_GAN', 'QUALITY_FULL', 'QUALITY_NARROW', 'RULES',
            'budget_of', 'latest_records', 'FailureRule', 'Outcome', 'classify_curves', 'stage_events', 'record_outcome',
            'fisher_p_grid', 'fisher_power', 'seeds_for_power', 'compare_failures', 'gap_interval', 'decide_gap',
-           'check_protocol', 'decision_statistic', 'Verdict', 'not_measured', 'stability_runs', 'rule_c1', 'rule_c2',
-           'coverage_runs', 'rule_c3', 'rule_c7', 'rule_c4', 'rule_c10', 'rule_c5', 'quality_runs', 'quality_gap',
-           'rule_c6', 'rule_c8', 'rule_c9', 'claims_table']
+           'check_protocol', 'decision_statistic', 'Verdict', 'not_measured', 'search_trials', 'stability_runs',
+           'rule_c1', 'rule_c2', 'coverage_runs', 'rule_c3', 'rule_c7', 'rule_c4', 'rule_c10', 'rule_c5',
+           'quality_runs', 'quality_gap', 'rule_c6', 'rule_c8', 'rule_c9', 'rules_version', 'claims_table']
 
 # %% ../nbs/10_claims.ipynb #80890c58
 BUDGET_KEYS = ('steps', 'train_steps', 'teacher_steps', 'diffusion_steps', 'gan_steps')  # config keys that set a run's training budget
@@ -307,6 +307,18 @@ def not_measured(cid:str, study:str)->Verdict:
 def _col(df:pd.DataFrame, k:str)->pd.Series:
     return df[k] if k in df else pd.Series([None] * len(df), index=df.index, dtype=object)
 
+def search_trials(
+    df:pd.DataFrame,   # records (flattened)
+)->pd.Series:          # trials per record, NaN where the record does not say
+    "How many hyperparameter trials each run's configuration was chosen from, read from `config.tuning['trials']`."
+    return _col(df, 'config.tuning').map(lambda d: d.get('trials') if isinstance(d, dict) else np.nan).astype(float)
+
+def _trials_text(fams:dict)->str|None:
+    "'search: GAN 8 trials, diffusion 8' when every family's records say how many trials chose them, else None."
+    t = {f: x.trials.dropna() for f, x in fams.items() if 'trials' in x}
+    if len(t) < len(fams) or any(v.empty for v in t.values()): return None
+    return 'search: ' + ', '.join(f"{f} {int(v.max())} trials" for f, v in t.items())
+
 def _newest(recs:pd.DataFrame, study:str, name:str)->pd.Series|None:
     r = recs[(recs.study == study) & (recs.name == name)] if len(recs) else recs
     return None if r.empty else r.sort_values('started').iloc[-1]
@@ -327,7 +339,8 @@ def stability_runs(recs:pd.DataFrame)->pd.DataFrame|None:
                          'method': _col(s, 'config.method'), 'lr': _col(s, 'config.lr'), 'regime': _col(s, 'config.data_regime'),
                          'c2': _col(s, 'config.c2').fillna(False).astype(bool), 'label': [o.label for o in out], 'why': [o.why for o in out],
                          'failed': [o.failed for o in out], 'fid': _col(s, 'metrics.fid_final').astype(float), 'n': _col(s, 'metrics.fid_n'),
-                         'extractor': _col(s, 'metrics.fid_extractor'), 'own_label': _col(s, 'metrics.failure'), 'params': params})
+                         'extractor': _col(s, 'metrics.fid_extractor'), 'own_label': _col(s, 'metrics.failure'), 'params': params,
+                         'trials': search_trials(s)})
 
 def _labels(d:pd.DataFrame)->str:
     c = d[d.failed].label.value_counts()
@@ -366,7 +379,8 @@ def rule_c1(recs:pd.DataFrame)->Verdict:
     v = INCONCLUSIVE if few or not c['significant'] else 'supported' if c['rate_a'] > c['rate_b'] else 'contradicted'
     if few: evidence += f" — fewer than {MIN_SEEDS} seeds for some learning rate"
     ratio = d.params.median() / g.params.median()
-    tuning = (f"search: GAN {g.lr.nunique()} learning rates, diffusion {d.lr.nunique()}; parameters GAN (G+D) {g.params.median():,.0f}, "
+    search = _trials_text(fam) or f"search: GAN {g.lr.nunique()} learning rates, diffusion {d.lr.nunique()}"
+    tuning = (f"{search}; parameters GAN (G+D) {g.params.median():,.0f}, "
               f"diffusion {d.params.median():,.0f} ({ratio:.2f}× the GAN's)")
     return _v('C1', v, evidence, t, statistic=stat, seeds=f"GAN {len(g)} runs, diffusion {len(d)} runs ({t.seed.nunique()} seeds per learning rate)",
               n=str(proto['n']), extractor=str(proto['extractor']), tuning=tuning, settle=_settle_fisher(c, 'family'))
@@ -412,7 +426,8 @@ def coverage_runs(recs:pd.DataFrame)->pd.DataFrame|None:
     return pd.DataFrame({'run_id': r.run_id, 'dirty': r.dirty, 'dataset': _col(r, 'config.dataset'), 'method': _col(r, 'config.method'), 'seed': r.seed,
                          'modes': _col(r, 'metrics.eval.modes').astype(float), 'n_modes': _col(r, 'metrics.eval.n_modes').astype(float),
                          'quality': _col(r, 'metrics.eval.hq').astype(float).fillna(_col(r, 'metrics.eval.precision').astype(float)),
-                         'recall': _col(r, 'metrics.eval.recall').astype(float), 'n': _col(r, 'metrics.eval.n_samples'), 'params': params})
+                         'recall': _col(r, 'metrics.eval.recall').astype(float), 'n': _col(r, 'metrics.eval.n_samples'), 'params': params,
+                         'trials': search_trials(r)})
 
 def _mode_margin(n_modes:float)->float: return max(1., 0.05 * n_modes)   # one 2-D mode; 5 % of Stacked MNIST's 1,000
 def _qname(ds): return 'precision' if ds == 'stacked_mnist' else 'HQ'
@@ -434,7 +449,11 @@ def _coverage_tuning(per:dict)->str:
             s = f"{ds}: diffusion {pd_:,.0f} parameters, plain GAN (G+D) {pg:,.0f} ({pd_ / pg:.1f}×)"
             if ds in PACGAN_PLAIN: s += f", plain GAN {m[PLAIN_GAN].modes.mean():.1f} modes against PacGAN Table 1's {PACGAN_PLAIN[ds]}"
             out.append(s)
-    return '; '.join(out) + '; search budget per family: not recorded'
+    fams = {}
+    for m in per.values():
+        for k, x in m.items(): fams.setdefault('diffusion' if k == 'diffusion' else 'GAN', []).append(x)
+    search = _trials_text({f: pd.concat(v) for f, v in fams.items()}) if fams else None
+    return '; '.join(out) + '; ' + (search or 'search budget per family: not recorded')
 
 def rule_c3(recs:pd.DataFrame)->Verdict:
     "C3: the plain GAN misses modes diffusion captures while keeping its quality (interval over seeds)."
@@ -585,7 +604,8 @@ def quality_runs(recs:pd.DataFrame)->pd.DataFrame|None:
                                  role='inception' if ext == 'inception' else 'domain', n=n if pd.notna(n) else None, ref_split=proto.get('ref_split'),
                                  budget=_tflops(p.get('train_flops')), kid=p.get(f"kid/{ext}", np.nan), kid_se=p.get(f"kid_std/{ext}", np.nan),
                                  fid=p.get(f"fid/{ext}", np.nan), params=params, flops_per_image=x.get('metrics.flops_per_image'),
-                                 lr=x.get('config.lr', x.get('config.lr_g')), gan_choice=x.get('config.gan_choice')))
+                                 lr=x.get('config.lr', x.get('config.lr_g')), gan_choice=x.get('config.gan_choice'),
+                                 trials=search_trials(pd.DataFrame([x])).iloc[0]))
     return pd.DataFrame(rows)
 
 def quality_gap(
@@ -618,9 +638,10 @@ def _gap_text(ds, g, real:pd.Series|None, role)->str:
 def _quality_tuning(q:pd.DataFrame, recs:pd.DataFrame)->str:
     gan, dif = q[q.family == 'GAN'], q[q.family == 'diffusion']
     m = re.search(r'of (\d+) configurations', str(gan.gan_choice.dropna().iloc[0]) if gan.gan_choice.notna().any() else '')
-    out = [f"GAN: best of {m.group(1)} configurations of the stability study" if m else 'GAN: search budget not recorded']
+    search = _trials_text({'GAN': gan, 'diffusion': dif})
+    out = [search] if search else [f"GAN: best of {m.group(1)} configurations of the stability study" if m else 'GAN: search budget not recorded']
     t = stability_runs(recs)
-    if t is not None and (t.family == 'diffusion').any():
+    if search is None and t is not None and (t.family == 'diffusion').any():
         by = t[t.family == 'diffusion'].groupby('lr').fid.mean()
         out.append(f"diffusion: lr {dif.lr.dropna().iloc[0]:.0e} set by hand, while its stability sweep's best is {by.idxmin():.0e} "
                    f"(of {len(by)} tried)" if dif.lr.notna().any() else 'diffusion: search budget not recorded')
@@ -728,7 +749,12 @@ def rule_c9(recs:pd.DataFrame)->Verdict:
               seeds=f"{len(t)} per family", n=str(proto['n']), extractor=str(proto['extractor']),
               tuning='not recorded: GAN at the stability study\'s choice, diffusion at its preset')
 
-# %% ../nbs/10_claims.ipynb #5ae0e7d0
+# %% ../nbs/10_claims.ipynb #df7f852d
+def rules_version()->str:
+    "A short hash of this module's source: claims records carry it, so a page can tell verdicts the rules changed from those new records changed."
+    import hashlib, inspect, sys
+    return hashlib.sha1(inspect.getsource(sys.modules[__name__]).encode()).hexdigest()[:12]
+
 RULES = dict(C1=rule_c1, C2=rule_c2, C3=rule_c3, C4=rule_c4, C5=rule_c5, C6=rule_c6, C7=rule_c7, C8=rule_c8, C9=rule_c9, C10=rule_c10)
 
 def claims_table(
