@@ -97,7 +97,7 @@ def classify_curves(
     steps = np.arange(len(q)) if steps is None else np.asarray(steps)
     if loss is not None and len(loss):
         l = np.abs(np.asarray(loss, dtype=float))
-        if not np.isfinite(l).all(): return Outcome('diverged', f"non-finite loss at step {int(np.argmax(~np.isfinite(l)))}")
+        if not np.isfinite(l).all(): return Outcome('diverged', f"non-finite loss at entry {int(np.argmax(~np.isfinite(l)))} of {len(l)}")
         tail = np.median(l[-max(1, len(l) // 10):])
         if tail > rule.explode * np.median(l): return Outcome('diverged', f"loss ends at {tail:.3g}, {tail / np.median(l):.0f}x its median")
     if not len(q) or not np.isfinite(q).all(): return Outcome('diverged', 'non-finite quality')
@@ -281,6 +281,7 @@ class Verdict:
     seeds:str='—'          # training seeds (runs) behind each side
     n:str='—'              # samples per score
     extractor:str='—'      # feature extractor(s) of the scores
+    reference:str='—'      # the reference images the scores were computed against (split, count)
     settle:str='—'         # what would settle it
     tuning:str='—'         # tuning parity: search budget per family, parameter ratio ('not recorded' where missing)
     records:list=field(default_factory=list)   # run ids the verdict used
@@ -290,7 +291,7 @@ class Verdict:
         text, figs, _ = CLAIMS[self.id]
         decided = self.verdict in ('supported', 'contradicted')
         return {'id': self.id, 'claim': text, 'verdict': self.verdict, 'evidence': self.evidence, 'statistic': self.statistic,
-                'seeds': self.seeds, 'n': self.n, 'extractor': self.extractor, 'tuning': self.tuning,
+                'seeds': self.seeds, 'n': self.n, 'extractor': self.extractor, 'reference': self.reference, 'tuning': self.tuning,
                 'dirty': f"{self.dirty} of {len(self.records)}", 'figures': ', '.join(f"{f}.png" for f in figs),
                 'what would settle it': '—' if decided else self.settle}
 
@@ -302,6 +303,7 @@ def _v(cid, verdict, evidence, used:pd.DataFrame|None=None, **kw)->Verdict:
     return Verdict(cid, verdict, evidence, records=ids, dirty=dirty, **kw)
 
 def not_measured(cid:str, study:str)->Verdict:
+    "The verdict of a claim whose study has left no records for this profile."
     return _v(cid, 'not measured yet', f"no {study} run records for this profile: run `genstudy rerun --only {study}`")
 
 def _col(df:pd.DataFrame, k:str)->pd.Series:
@@ -340,7 +342,11 @@ def stability_runs(recs:pd.DataFrame)->pd.DataFrame|None:
                          'c2': _col(s, 'config.c2').fillna(False).astype(bool), 'label': [o.label for o in out], 'why': [o.why for o in out],
                          'failed': [o.failed for o in out], 'fid': _col(s, 'metrics.fid_final').astype(float), 'n': _col(s, 'metrics.fid_n'),
                          'extractor': _col(s, 'metrics.fid_extractor'), 'own_label': _col(s, 'metrics.failure'), 'params': params,
-                         'trials': search_trials(s)})
+                         'trials': search_trials(s), 'n_ref': _col(s, 'metrics.fid_n_ref')})
+
+def _ref_text(t:pd.DataFrame)->str:
+    refs = sorted({int(x) for x in t.n_ref.dropna()})
+    return (', '.join(f"{x:,}" for x in refs) + ' real images, split not recorded') if refs else 'not recorded'
 
 def _labels(d:pd.DataFrame)->str:
     c = d[d.failed].label.value_counts()
@@ -383,7 +389,7 @@ def rule_c1(recs:pd.DataFrame)->Verdict:
     tuning = (f"{search}; parameters GAN (G+D) {g.params.median():,.0f}, "
               f"diffusion {d.params.median():,.0f} ({ratio:.2f}× the GAN's)")
     return _v('C1', v, evidence, t, statistic=stat, seeds=f"GAN {len(g)} runs, diffusion {len(d)} runs ({t.seed.nunique()} seeds per learning rate)",
-              n=str(proto['n']), extractor=str(proto['extractor']), tuning=tuning, settle=_settle_fisher(c, 'family'))
+              n=str(proto['n']), extractor=str(proto['extractor']), reference=_ref_text(t), tuning=tuning, settle=_settle_fisher(c, 'family'))
 
 def rule_c2(recs:pd.DataFrame)->Verdict:
     "C2: each stabiliser against the plain NS GAN on the same training set (Fisher's exact test per setting)."
@@ -412,7 +418,8 @@ def rule_c2(recs:pd.DataFrame)->Verdict:
     settle = (f"{need} seeds per arm to show a stabiliser removing the plain GAN's failure rate {rate:.2f} (Fisher, 80 % power)" if need else
               'the plain GAN never failed here: longer runs or harder settings that make it fail')
     return _v('C2', v, ev, t, statistic=stat, seeds=f"{t.seed.nunique()} seeds per setting, {len(tests)} settings", n=str(proto['n']),
-              extractor=str(proto['extractor']), tuning='not recorded: each stabiliser at its preset, no per-stabiliser search', settle=settle)
+              extractor=str(proto['extractor']), reference=_ref_text(t), tuning='not recorded: each stabiliser at its preset, no per-stabiliser search',
+              settle=settle)
 
 # %% ../nbs/10_claims.ipynb #a64ad6f2
 PACGAN_PLAIN = {'ring': 6.3, 'grid': 17.3}   # modes captured by the plain GAN, PacGAN (Lin et al. 2018) Table 1, 2,500 samples, 10 trials
@@ -429,6 +436,7 @@ def coverage_runs(recs:pd.DataFrame)->pd.DataFrame|None:
                          'recall': _col(r, 'metrics.eval.recall').astype(float), 'n': _col(r, 'metrics.eval.n_samples'), 'params': params,
                          'trials': search_trials(r)})
 
+_COV_REF = "2-D: the mixtures' mode centres; Stacked MNIST: MNIST digits (precision, recall)"
 def _mode_margin(n_modes:float)->float: return max(1., 0.05 * n_modes)   # one 2-D mode; 5 % of Stacked MNIST's 1,000
 def _qname(ds): return 'precision' if ds == 'stacked_mnist' else 'HQ'
 
@@ -480,7 +488,7 @@ def rule_c3(recs:pd.DataFrame)->Verdict:
               statistic='modes captured, diffusion − plain GAN, 95 % t interval over seeds: ' + '; '.join(stat),
               seeds=f"{int(t.groupby(['dataset', 'method']).seed.nunique().min())} per method and data set",
               n=', '.join(f"{ds} {int(m['diffusion'].n.iloc[0])}" for ds, m in per.items() if 'diffusion' in m),
-              extractor='2-D: nearest mode; Stacked MNIST: mnist-cnn per channel', tuning=_coverage_tuning(per))
+              extractor='2-D: nearest mode; Stacked MNIST: mnist-cnn per channel', reference=_COV_REF, tuning=_coverage_tuning(per))
 
 def rule_c7(recs:pd.DataFrame)->Verdict:
     "C7: diffusion captures at least as many modes as every GAN variant, and more than the plain GAN on one data set."
@@ -505,7 +513,7 @@ def rule_c7(recs:pd.DataFrame)->Verdict:
               statistic='modes captured, diffusion − best GAN variant, 95 % t interval over seeds: ' + '; '.join(stat),
               seeds=f"{int(t.groupby(['dataset', 'method']).seed.nunique().min())} per method and data set",
               n=', '.join(f"{ds} {int(m['diffusion'].n.iloc[0])}" for ds, m in per.items() if 'diffusion' in m),
-              extractor='2-D: nearest mode; Stacked MNIST: mnist-cnn per channel', tuning=_coverage_tuning(per))
+              extractor='2-D: nearest mode; Stacked MNIST: mnist-cnn per channel', reference=_COV_REF, tuning=_coverage_tuning(per))
 
 # %% ../nbs/10_claims.ipynb #3f4d1cb0
 def _gpu_latency(recs:pd.DataFrame)->str:
@@ -549,7 +557,7 @@ def rule_c10(recs:pd.DataFrame)->Verdict:
     v = INCONCLUSIVE if weak else 'supported' if slow > 4 and flops > 10 else 'contradicted' if slow <= 2 and flops <= 2 else INCONCLUSIVE
     if weak: ev += f" — the GAN reached too little quality on the ring (HQ {100 * q['metrics.gan_hq']:.0f}%, the rule asks 50%) for a matched comparison"
     return _v('C10', v, ev, pd.DataFrame([q, l]), statistic=f"time at matched ring quality {slow:.1f}× the GAN's; FLOPs per image {flops:.0f}×",
-              seeds='one training seed per model on the ring', n='2,500 ring samples', extractor='2-D: nearest mode',
+              seeds='one training seed per model on the ring', n=f"{int(q['config.n_eval']):,} ring samples" if pd.notna(q.get('config.n_eval', np.nan)) else 'not recorded', extractor='2-D: nearest mode', reference="the ring's mode centres",
               tuning='not recorded')
 
 # %% ../nbs/10_claims.ipynb #a752c10d
@@ -578,7 +586,8 @@ def rule_c5(recs:pd.DataFrame)->Verdict:
     v = rule if not why else INCONCLUSIVE
     return _v('C5', v, ev + (' — ' + '; '.join(why) if why else ''), pd.DataFrame([r]),
               statistic=f"best student FID / teacher DDIM-50 FID = {q_ratio:.2f} (rule ≤ 1.5); time gap closed {100 * gap:.0f}% (rule ≥ 80%)",
-              seeds=f"{seeds} (one teacher and one student per method each)", n=str(n), extractor=str(ext), tuning='not recorded')
+              seeds=f"{seeds} (one teacher and one student per method each)", n=str(n), extractor=str(ext),
+              reference=f"{r.get('config.ref_split')} split" if r.get('config.ref_split') else 'not recorded', tuning='not recorded')
 
 # %% ../nbs/10_claims.ipynb #eb515c82
 QUALITY_FULL, QUALITY_NARROW = ('mnist', 'fashion'), ('mnist_c0', 'mnist')   # full data sets; (narrow set, its parent)
@@ -651,6 +660,10 @@ def _quality_tuning(q:pd.DataFrame, recs:pd.DataFrame)->str:
     if pd.notna(fg) and pd.notna(fd): out.append(f"sampling FLOPs per image {fd / fg:.0f}× the GAN's")
     return '; '.join(out)
 
+def _qref(x:pd.DataFrame)->str:
+    refs = sorted(set(x.ref_split.dropna()))
+    return ', '.join(f"{r} split" for r in refs) if refs else 'not recorded'
+
 def _quality_common(recs, cid):
     q = quality_runs(recs)
     if q is None: return None, None
@@ -692,7 +705,7 @@ def rule_c6(recs:pd.DataFrame)->Verdict:
     return _v('C6', v, '; '.join(ev) + f"; verdict by training budget: {at}" + (f" — {why}" if why else ''), x.drop_duplicates('run_id'),
               statistic='KID diffusion − GAN, 95 % t interval over training seeds, at the largest budget: ' + '; '.join(stat),
               seeds=seeds, n=', '.join(sorted({f"{e} {int(n)}" for e, n in x[['extractor', 'n']].drop_duplicates().itertuples(index=False) if n})),
-              extractor=', '.join(sorted(set(x.extractor))), tuning=_quality_tuning(x, recs))
+              extractor=', '.join(sorted(set(x.extractor))), reference=_qref(x), tuning=_quality_tuning(x, recs))
 
 def rule_c8(recs:pd.DataFrame)->Verdict:
     "C8: does the GAN's gap to diffusion shrink on a narrow domain (MNIST's digit 0 against full MNIST)?"
@@ -719,7 +732,7 @@ def rule_c8(recs:pd.DataFrame)->Verdict:
     return _v('C8', v, '; '.join(ev) + f"; at {bud:g} TFLOPs" + (f" — {why}" if why else ''), x.drop_duplicates('run_id'),
               statistic='KID ratio GAN / diffusion (each gap decided by a 95 % t interval over seeds): ' + '; '.join(stat),
               seeds=seeds, n=', '.join(sorted({f"{e} {int(n)}" for e, n in x[['extractor', 'n']].drop_duplicates().itertuples(index=False) if n})),
-              extractor=', '.join(sorted(set(x.extractor))), tuning=_quality_tuning(x, recs))
+              extractor=', '.join(sorted(set(x.extractor))), reference=_qref(x), tuning=_quality_tuning(x, recs))
 
 # %% ../nbs/10_claims.ipynb #f5575686
 def rule_c9(recs:pd.DataFrame)->Verdict:
@@ -747,6 +760,7 @@ def rule_c9(recs:pd.DataFrame)->Verdict:
     else: v, why = INCONCLUSIVE, 'the accuracy gap is undecided'
     return _v('C9', v, ev + (f" — {why}" if why else ''), r, statistic=f"class accuracy, diffusion at its most accurate guidance − GAN: {_interval(g)}",
               seeds=f"{len(t)} per family", n=str(proto['n']), extractor=str(proto['extractor']),
+              reference=', '.join(f"{int(v):,} real images, split not recorded" for v in set(r.get('metrics.n_ref', pd.Series(dtype=float)).dropna())) or 'not recorded',
               tuning='not recorded: GAN at the stability study\'s choice, diffusion at its preset')
 
 # %% ../nbs/10_claims.ipynb #df7f852d
@@ -760,7 +774,7 @@ RULES = dict(C1=rule_c1, C2=rule_c2, C3=rule_c3, C4=rule_c4, C5=rule_c5, C6=rule
 def claims_table(
     records:pd.DataFrame,  # run records as `genstudy.core.load_records` returns them (any profiles)
     profile:str,           # whose records decide ('smoke', 'cpu', 'gpu') — a Profile works too
-)->pd.DataFrame:           # one row per claim: id, claim, verdict, evidence, statistic, seeds, n, extractor, tuning, dirty, figures, what would settle it, profile
+)->pd.DataFrame:           # one row per claim: id, claim, verdict, evidence, statistic, seeds, n, extractor, reference, tuning, dirty, figures, what would settle it, profile
     "Every claim's verdict from one profile's newest records."
     prof = getattr(profile, 'name', profile)
     r = records[(records.profile == prof) | (records.study == 'unit_costs')] if len(records) else records
