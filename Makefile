@@ -10,7 +10,7 @@ export OMP_WAIT_POLICY ?= PASSIVE
 # instead of downloading another one; pip keeps any installed torch that fits the range.
 VENV_FLAGS ?= $(shell $(PYTHON) -c "import torch" >/dev/null 2>&1 && echo --system-site-packages)
 
-.PHONY: install test study docs smoke clean-scratch
+.PHONY: install test study docs smoke lab clean-scratch
 
 $(STAMP): pyproject.toml Makefile
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV_FLAGS) $(VENV)
@@ -37,6 +37,11 @@ smoke: install
 
 docs: install
 	$(BIN)/genstudy docs
+
+## open the project in JupyterLab with the project's kernel (the venv's python3); as root it needs --allow-root
+LAB_FLAGS ?= $(shell [ "$$(id -u)" = 0 ] && echo --allow-root)
+lab: install
+	$(BIN)/jupyter lab --ServerApp.root_dir=. $(LAB_FLAGS)
 
 clean-scratch:
 	rm -rf scratch _proc _docs

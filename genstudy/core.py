@@ -13,9 +13,10 @@ from typing import Any
 import numpy as np, torch
 
 # %% auto #0
-__all__ = ['PROFILES', 'get_device', 'device_name', 'seed_everything', 'DataBudget', 'TrainBudget', 'EvalBudget', 'Profile',
-           'get_profile', 'project_root', 'OutDirs', 'out_dirs', 'illustration_dirs', 'env_info', 'atomic_write_text',
-           'new_run_id', 'RunRecord', 'load_records', 'provenance', 'save_fig']
+__all__ = ['PROFILES', 'FIG_WIDTH_PX', 'MIN_TEXT_PX', 'get_device', 'device_name', 'seed_everything', 'DataBudget', 'TrainBudget',
+           'EvalBudget', 'Profile', 'get_profile', 'project_root', 'OutDirs', 'out_dirs', 'illustration_dirs',
+           'env_info', 'atomic_write_text', 'new_run_id', 'RunRecord', 'load_records', 'provenance', 'layout_figure',
+           'save_fig']
 
 # %% ../nbs/00_core.ipynb #89f91a3b
 def get_device(
@@ -348,16 +349,57 @@ def provenance(
     scale = ' (smoke: numbers mean nothing)' if name == 'smoke' else ''
     return f"profile={name}{scale} · device={device_name(device)}" + (f" · {extra}" if extra else '')
 
+FIG_WIDTH_PX = 800   # a cell output's width on the docs site in a 1400-px browser window (genstudy/docs.py's stylesheet): no figure is saved wider
+MIN_TEXT_PX = 8.5    # the smallest text a reader should meet, in pixels at the width the figure is shown
+
+def _texts(fig)->list:
+    from matplotlib.text import Text
+    return [t for t in fig.findobj(Text) if t.get_visible() and t.get_text().strip()]
+
+def layout_figure(
+    fig,                          # a matplotlib Figure, drawn as the notebook left it
+    caption:str|None=None,        # a line set under everything else in the figure, wrapped to its width
+    dpi:float|None=None,          # the dpi asked for (None: 110); raised for image grids, lowered to fit `width_px`
+    width_px:int=FIG_WIDTH_PX,    # the widest the saved figure may be
+    min_text_px:float=MIN_TEXT_PX,
+)->float:                         # the dpi to save at (also set as the figure's, so an inline display matches the file)
+    "Lay `fig` out for the docs column: caption below every axis label, text legible at the shown size, pixels for every image pixel where the width allows."
+    import textwrap
+    import matplotlib.pyplot as plt
+    from matplotlib.image import AxesImage
+    fig.draw_without_rendering()
+    def fit_dpi():
+        w_in = fig.get_tightbbox().width + 2 * plt.rcParams['savefig.pad_inches']   # bbox_inches='tight' pads each side
+        sharp = max((im.get_array().shape[1] / (im.get_window_extent().width / fig.dpi)
+                     for im in fig.findobj(AxesImage) if im.get_array() is not None), default=0)
+        return min(max(dpi or 110, sharp), width_px / w_in)
+    d = fit_dpi()
+    texts = _texts(fig)
+    smallest = min((t.get_fontsize() for t in texts), default=10) * d / 72
+    if smallest < min_text_px:   # a wide figure shrinks on the page: enlarge its text (at most 1.5x) rather than let it blur
+        k = min(1.5, min_text_px / smallest)
+        for t in texts: t.set_fontsize(t.get_fontsize() * k)
+        fig.draw_without_rendering(); d = fit_dpi()
+    if caption:
+        bb, (W, H) = fig.get_tightbbox(), fig.get_size_inches()
+        size = max(8.0, min_text_px * 72 / d)
+        chars = max(40, int(bb.width * 72 / (size * 0.55)))
+        fig.text((bb.x0 + bb.width / 2) / W, (bb.y0 - 0.08) / H, textwrap.fill(caption, chars),
+                 ha='center', va='top', fontsize=size, color='0.3')
+        fig.draw_without_rendering(); d = min(d, width_px / (fig.get_tightbbox().width + 2 * plt.rcParams['savefig.pad_inches']))
+    fig.set_dpi(d)
+    return d
+
 def save_fig(
     fig,                      # a matplotlib Figure
     name:str,                 # fixed file name without extension, e.g. 'data-tour-mnist'
     dirs:OutDirs,             # where it goes (`out_dirs(profile)`)
     caption:str|None=None,    # provenance line printed under the figure
-    formats:tuple=('png',),
-    dpi:int=110,
-)->list[Path]:
-    "Save `fig` atomically to `dirs.figures/<name>.<fmt>` (replacing the previous version of that figure)."
-    if caption: fig.text(0.5, 0.005, caption, ha='center', va='bottom', fontsize=7, color='0.35')
+    formats:tuple=('png',),   # file formats, e.g. ('png', 'svg')
+    dpi:float|None=None,      # dpi asked for; `layout_figure` raises it for image grids and lowers it to fit the docs column
+)->list[Path]:                # the files written
+    "Lay `fig` out with `layout_figure` and save it atomically to `dirs.figures/<name>.<fmt>` (replacing the previous version)."
+    dpi = layout_figure(fig, caption, dpi)
     dirs.figures.mkdir(parents=True, exist_ok=True)
     out = []
     for fmt in formats:

@@ -6,12 +6,14 @@ Docs: https://genstudy.github.io/genstudy/docs.html.md"""
 
 # %% ../nbs/91_docs.ipynb #60dfd7cd
 from __future__ import annotations
-import json, os, re, shutil, subprocess, sys, tempfile, warnings
+import inspect, json, os, re, shutil, subprocess, sys, tempfile, warnings
 from pathlib import Path
+from nbdev.showdoc import BasicMarkdownRenderer
+from nbdev.doclinks import NbdevLookup
 from .core import project_root
 
 # %% auto #0
-__all__ = ['site_settings', 'process_notebooks', 'build_docs', 'page_name', 'check_site']
+__all__ = ['site_settings', 'ParamTableRenderer', 'process_notebooks', 'build_docs', 'page_name', 'check_site']
 
 # %% ../nbs/91_docs.ipynb #79ba29e2
 def site_settings(root:Path|None=None)->dict:
@@ -22,14 +24,58 @@ def site_settings(root:Path|None=None)->dict:
     web = (yaml.safe_load(p.read_text()) or {}).get('website', {})
     return dict(title=web.get('title', 'genstudy'), description=web.get('description', ''))
 
+# %% ../nbs/91_docs.ipynb #6637bc3e
+def _type_str(anno)->str:
+    if anno is inspect.Parameter.empty: return ''
+    return anno if isinstance(anno, str) else inspect.formatannotation(anno)
+
+def _cell(s:str)->str: return str(s).replace('|', '\\|').replace('\n', ' ')
+
+class ParamTableRenderer(BasicMarkdownRenderer):
+    "`show_doc` as nbdev 2 drew it: the name, a plain signature, the docstring and a table of the docments."
+    def _sig(self)->str:
+        if self.sig is None: return str(self.dm)
+        params = [str(p) for p in self.sig.parameters.values() if p.name != 'self']
+        ret = '' if self.sig.return_annotation is inspect.Signature.empty else f" -> {_type_str(self.sig.return_annotation)}"
+        one = f"{self.nm}({', '.join(params)}){ret}"
+        return one if len(one) <= 88 else f"{self.nm}(\n" + ''.join(f"    {p},\n" for p in params) + f"){ret}"
+
+    def _table(self)->str:
+        dm = getattr(self.dm, 'dm', None) or {}
+        rows = {k: v for k, v in dm.items() if k != 'self'}
+        if not any(v.get('docment') for v in rows.values()): return ''
+        out = ['| | **Type** | **Default** | **Details** |', '|---|---|---|---|']
+        for k, v in rows.items():
+            if k == 'return' and not v.get('docment'): continue
+            ty, dflt = _type_str(v.get('anno', inspect.Parameter.empty)), v.get('default', inspect.Parameter.empty)
+            out.append(f"| {'**Returns**' if k == 'return' else k} | {f'`{_cell(ty)}`' if ty else ''} | "
+                       f"{'' if dflt is inspect.Parameter.empty else f'`{_cell(repr(dflt))}`'} | {_cell(v.get('docment') or '')} |")
+        return '\n'.join(out)
+
+    def _repr_markdown_(self):
+        src = NbdevLookup().code(self.fn)
+        doc = f"{'#'*self.title_level} {self.nm}\n\n"
+        if src: doc += f"[source]({src})\n\n"
+        doc += f"```python\n{self._sig()}\n```\n\n"
+        if self.docs: doc += re.sub(r"^(\s*)(.+)", r"\1*\2*", self.docs, count=1) + '\n\n'
+        return doc + self._table()
+
 # %% ../nbs/91_docs.ipynb #02bc74e3
-def _stage(root:Path, overrides:dict)->Path:
-    src, stage = root/'nbs', root/'scratch'/'docs-src'
-    shutil.rmtree(stage, ignore_errors=True)
-    shutil.copytree(src, stage, symlinks=True, ignore=shutil.ignore_patterns('.ipynb_checkpoints', '_proc'))
+def _stage(root:Path, overrides:dict, figures:Path|None=None)->Path:
+    "Copy the notebooks into a fresh nbdev project under scratch/ (its own `_proc/`, so builds running side by side never meet)."
+    (root/'scratch').mkdir(exist_ok=True)
+    stage = Path(tempfile.mkdtemp(prefix='docs-', dir=root/'scratch'))
+    shutil.copy2(root/'pyproject.toml', stage/'pyproject.toml')
+    shutil.copy2(root/'_quarto.yml', stage/'_quarto.yml')
+    # pages link figures as ../figures/: the committed ones, overlaid with the figures of the run the site shows
+    (stage/'figures').mkdir()
+    for d in (root/'figures', figures):
+        for f in (Path(d).glob('*') if d and Path(d).is_dir() else []):
+            (stage/'figures'/f.name).unlink(missing_ok=True); (stage/'figures'/f.name).symlink_to(f.resolve())
+    shutil.copytree(root/'nbs', stage/'nbs', symlinks=True, ignore=shutil.ignore_patterns('.ipynb_checkpoints', '_proc'))
     for rel, path in (overrides or {}).items():
         if not Path(path).exists(): raise FileNotFoundError(f"override for {rel}: {path} does not exist")
-        shutil.copy2(path, stage/rel)
+        shutil.copy2(path, stage/'nbs'/rel)
     return stage
 
 def _frontmatter(cell)->dict:
@@ -48,14 +94,16 @@ def _directives_to_tags(cell:dict)->dict:
         opts = dict(re.match(r'^#\|\s*([\w-]+):?\s*(.*)$', l).groups() for l in lines if re.match(r'^#\|\s*[\w-]+', l))
         tags = set(cell.get('metadata', {}).get('tags', []))
         if opts.get('echo') == 'false': tags.add('remove-input')
+        if opts.get('code-fold') == 'true': tags.add('hide-input')
         if opts.get('output') == 'false': tags.add('remove-output')
-        if opts.get('include') == 'false': tags.add('remove-cell')
+        if opts.get('include') == 'false' or 'injected-parameters' in tags: tags.add('remove-cell')   # papermill's copy of the run's arguments
         cell['metadata'] = {**cell.get('metadata', {}), 'tags': sorted(tags)}
         cell['source'] = '\n'.join(l for l in lines if not l.startswith('#|'))
         for o in cell.get('outputs', []):
             md = o.get('data', {}).get('text/markdown')
-            if md is not None:
-                o['data']['text/markdown'] = _QUARTO_ATTRS.sub('', ''.join(md) if isinstance(md, list) else md)
+            if md is not None:   # Quarto's link attributes, and a leading rule (a docutils transition where none may stand)
+                md = _QUARTO_ATTRS.sub('', ''.join(md) if isinstance(md, list) else md)
+                o['data']['text/markdown'] = re.sub(r'\A\s*---\s*\n', '', md)
     return cell
 
 def _finish_page(nb_path:Path)->Path:
@@ -72,20 +120,22 @@ def _finish_page(nb_path:Path)->Path:
     nb_path.unlink(); dest.write_text(json.dumps(nb))
     return dest
 
-def process_notebooks(root:Path|None=None, overrides:dict|None=None)->tuple[Path, list[str]]:
-    "nbdev-process the notebooks into `_proc/`; return it and the page names in site order."
+def process_notebooks(
+    root:Path|None=None,        # the project (default: the checkout holding the working directory)
+    overrides:dict|None=None,   # {'study/NAME.ipynb': executed copy} to process instead of the committed notebook
+    stage:Path|None=None,       # the staging project `_stage` made (default: a new one)
+)->tuple[Path, list[str]]:      # the processed folder and the page names in site order
+    "nbdev-process the notebooks into the staging project's `_proc/`; return it and the page names in site order."
     import nbdev.doclinks
     from nbdev.serve import proc_nbs
     root = root or project_root()
-    stage = _stage(root, overrides)
+    stage = stage or _stage(root, overrides)
     cwd = os.getcwd(); os.chdir(root)
-    try:
-        nbdev.doclinks._build_modidx()
-        shutil.rmtree(root/'_proc', ignore_errors=True)
-        with warnings.catch_warnings():   # nbdev's notes on mixed import cells are for authors, not site builds
-            warnings.simplefilter('ignore', UserWarning)
-            proc = proc_nbs(str(stage), n_workers=0)
+    try: nbdev.doclinks._build_modidx()
     finally: os.chdir(cwd)
+    with warnings.catch_warnings():   # nbdev's notes on mixed import cells are for authors, not site builds
+        warnings.simplefilter('ignore', UserWarning)
+        proc = Path(proc_nbs(str(stage/'nbs'), n_workers=0))
     pages = [_finish_page(nb).relative_to(proc).with_suffix('').as_posix() for nb in sorted(proc.rglob('*.ipynb'))]
     return proc, pages
 
@@ -95,15 +145,51 @@ project = {title!r}
 html_title = {title!r}
 extensions = ["myst_nb"]
 nb_execution_mode = "off"
+nb_output_stderr = "remove"
+nb_render_markdown_format = "myst"   # markdown outputs (show_doc's parameter tables) with tables and maths
 myst_enable_extensions = ["dollarmath", "amsmath", "colon_fence"]
 myst_heading_anchors = 3
 html_theme = "pydata_sphinx_theme"
 html_theme_options = {{"show_toc_level": 2, "navigation_with_keys": False, "secondary_sidebar_items": ["page-toc"]}}
+html_static_path = ["_static"]
+html_css_files = ["genstudy.css"]
+{mathjax}
 exclude_patterns = ["**/.ipynb_checkpoints", "*.yml", "**/*.yml", "_docs"]
 suppress_warnings = ["mystnb.unknown_mime_type", "myst.header", "myst.xref_missing", "misc.highlighting_failure", "toc.not_included"]
+html_copy_source = False
 html_show_sourcelink = False
 html_context = {{"default_mode": "light"}}
 '''
+
+# A wider reading column than the theme's (~550 px beside two sidebars), code and printed output that wrap instead of
+# running off the column, figures at their saved width (save_fig sizes them for it), the claims table readable.
+_CSS = '''
+.bd-page-width { max-width: 100rem; }
+.bd-main .bd-content .bd-article-container { max-width: 64rem; }
+.bd-sidebar-primary { flex-basis: 15rem; width: 15rem; }
+div.highlight pre, div.cell_output pre, .output pre { white-space: pre-wrap; overflow-wrap: anywhere; }
+div.cell_output img { max-width: 100%; height: auto; }
+.tag_claims-table table, table.claims-table { font-size: 0.9rem; width: 100%; }
+.tag_claims-table td, .tag_claims-table th { vertical-align: top; padding: 0.35rem 0.5rem; }
+.tag_claims-table td:nth-child(3) { white-space: nowrap; }
+.tag_claims-table td:nth-child(4) { min-width: 22rem; line-height: 1.35; }
+p.figure-caption, .figure-caption { font-size: 0.9rem; color: var(--pst-color-text-muted); margin-top: -0.5rem; }
+'''
+
+def _mathjax(static:Path)->str:
+    "Copy MathJax 3 (CommonHTML output, its fonts, TeX extensions) from the `sphinx-mathjax-offline` package into the site, so maths renders offline."
+    from importlib import metadata
+    try: src = Path(metadata.distribution('sphinx-mathjax-offline').locate_file('sphinx-mathjax-offline/static/mathjax'))
+    except metadata.PackageNotFoundError: src = None
+    if not src or not (src/'tex-chtml.js').exists():
+        warnings.warn("sphinx-mathjax-offline is not installed (pip install -e '.[docs]'): maths will load MathJax from a CDN")
+        return ''
+    dest = static/'mathjax'
+    dest.mkdir(parents=True, exist_ok=True)
+    shutil.copy2(src/'tex-chtml.js', dest/'tex-chtml.js')
+    for sub in ('output/chtml/fonts/woff-v2', 'input/tex/extensions'):
+        shutil.copytree(src/sub, dest/sub, dirs_exist_ok=True, ignore=shutil.ignore_patterns('*.json', 'all-packages.js'))
+    return 'mathjax_path = "mathjax/tex-chtml.js"'
 
 _SECTIONS = {
     'study': ('Study', "The parameterised notebooks `genstudy rerun` executes. Each page shows the run its figures came from, "
@@ -115,23 +201,50 @@ _SECTIONS = {
 def _toc(proc:Path, pages:list[str])->str:
     "Write a section page for the study and the library; return the home page's hidden table of contents."
     groups = {'study': [p for p in pages if p.startswith('study/')],
-              'library': [p for p in pages if '/' not in p and p not in ('index', 'architecture')]}
+              'library': [p for p in pages if '/' not in p and p not in ('index', 'architecture', 'changelog')]}
     top = []
     for key, items in groups.items():
         if not items: continue
         title, blurb = _SECTIONS[key]
         (proc/f"{key}.md").write_text(f"# {title}\n\n{blurb}\n\n```{{toctree}}\n:maxdepth: 1\n\n" + '\n'.join(items) + "\n```\n")
         top.append(key)
-    if 'architecture' in pages: top.append('architecture')
+    top += [p for p in ('architecture', 'changelog') if p in pages]
     return "\n```{toctree}\n:hidden:\n\n" + '\n'.join(top) + "\n```\n"
+
+def _sphinx_warnings(stderr:str)->list[str]:
+    return [l for l in stderr.splitlines() if 'WARNING' in l or 'ERROR' in l]
+
+def _slim_site(site:Path)->None:
+    "Store each image once (a figure shown by two pages was copied twice) and as a 256-colour PNG where that is smaller (plots and digit grids lose nothing visible)."
+    import hashlib, io
+    from PIL import Image
+    seen, renames = {}, {}
+    for p in sorted((site/'_images').glob('*')):
+        h = hashlib.sha256(p.read_bytes()).hexdigest()
+        if h in seen: renames[p.name] = seen[h]; p.unlink()
+        else: seen[h] = p.name
+    if renames:
+        pat = re.compile('|'.join(re.escape(f"_images/{n}") for n in renames))
+        for page in site.rglob('*.html'):
+            html = page.read_text()
+            new = pat.sub(lambda m: f"_images/{renames[m.group(0)[8:]]}", html)
+            if new != html: page.write_text(new)
+    for p in (site/'_images').glob('*.png'):
+        raw = p.read_bytes()
+        if len(raw) < 20_000: continue
+        im = Image.open(io.BytesIO(raw))
+        q = im.quantize(256, method=Image.Quantize.FASTOCTREE) if im.mode == 'RGBA' else im.convert('RGB').quantize(256) if im.mode != 'L' else im
+        buf = io.BytesIO(); q.save(buf, 'PNG', optimize=True)
+        if buf.tell() < 0.9 * len(raw): p.write_bytes(buf.getvalue())
 
 def build_docs(
     dest:str|Path|None=None,    # output folder (default: `_docs/` at the project root)
     overrides:dict|None=None,   # {'study/NAME.ipynb': executed copy} to render instead of the committed notebook
     engine:str|None=None,       # 'quarto', 'sphinx' or None (Quarto where installed, else Sphinx)
+    figures:str|Path|None=None, # the figures of the run the site shows (default: beside an overridden home page, else figures/)
     log=print,
 )->Path:                        # the site's index.html
-    "Build the docs site and return the path of its home page."
+    "Build the docs site and return the path of its home page; any Sphinx warning fails the build (after writing the site)."
     root = project_root()
     dest = Path(dest) if dest else root/'_docs'
     engine = engine or ('quarto' if shutil.which('quarto') and not overrides else 'sphinx')
@@ -141,24 +254,32 @@ def build_docs(
         if dest.resolve() != (root/'_docs').resolve(): shutil.copytree(root/'_docs', dest, dirs_exist_ok=True)
         return dest/'index.html'
     if engine != 'sphinx': raise ValueError(f"unknown docs engine {engine!r}; use 'quarto' or 'sphinx'")
-    proc, pages = process_notebooks(root, overrides)
-    if 'index' not in pages: raise FileNotFoundError("nbs/index.ipynb is missing: it is the docs home page")
-    idx = proc/'index.ipynb'
-    nb = json.loads(idx.read_text())
-    nb['cells'].append(dict(cell_type='markdown', metadata={}, source=_toc(proc, [p for p in pages if p != 'index'])))
-    idx.write_text(json.dumps(nb))
-    with tempfile.TemporaryDirectory() as conf:
-        Path(conf, 'conf.py').write_text(_CONF.format(**site_settings(root)))
-        build = root/'scratch'/'docs-build'   # myst-nb writes beside the output folder, so build in scratch
-        shutil.rmtree(build, ignore_errors=True)
-        res = subprocess.run([sys.executable, '-m', 'sphinx', '-b', 'html', '-q', '-c', conf, str(proc), str(build/'html')],
-                             capture_output=True, text=True, cwd=root)
-    if res.returncode: raise RuntimeError(f"Sphinx failed:\n{res.stderr[-3000:]}")
-    shutil.rmtree(dest, ignore_errors=True)
-    shutil.copytree(build/'html', dest, ignore=shutil.ignore_patterns('.doctrees', '.buildinfo'))
-    warns = [l for l in res.stderr.splitlines() if 'WARNING' in l or 'ERROR' in l]
-    if warns: log(f"  docs: {len(warns)} warning(s), first: {warns[0][:200]}")
-    log(f"  docs: {len(pages)} pages → {dest/'index.html'}")
+    if figures is None and overrides and 'index.ipynb' in overrides:   # a rerun into scratch writes <out>/nbs/index.ipynb
+        figures = Path(overrides['index.ipynb']).parent.parent/'figures'
+    stage = _stage(root, overrides, figures)
+    try:
+        proc, pages = process_notebooks(root, stage=stage)
+        if 'index' not in pages: raise FileNotFoundError("nbs/index.ipynb is missing: it is the docs home page")
+        idx = proc/'index.ipynb'
+        nb = json.loads(idx.read_text())
+        nb['cells'].append(dict(cell_type='markdown', metadata={}, source=_toc(proc, [p for p in pages if p != 'index'])))
+        idx.write_text(json.dumps(nb))
+        conf = stage/'conf'
+        (conf/'_static').mkdir(parents=True)
+        (conf/'_static'/'genstudy.css').write_text(_CSS)
+        (conf/'conf.py').write_text(_CONF.format(**site_settings(root), mathjax=_mathjax(conf/'_static')))
+        # -W --keep-going: every warning is reported and fails the build, but the site is still written to look at
+        res = subprocess.run([sys.executable, '-m', 'sphinx', '-b', 'html', '-q', '-W', '--keep-going', '-c', str(conf),
+                              str(proc), str(stage/'html')], capture_output=True, text=True, cwd=root)
+        warns = _sphinx_warnings(res.stderr)
+        if res.returncode and not warns: raise RuntimeError(f"Sphinx failed:\n{res.stderr[-3000:]}")
+        shutil.rmtree(dest, ignore_errors=True)
+        shutil.copytree(stage/'html', dest, ignore=shutil.ignore_patterns('.doctrees', '.buildinfo', '*.map', '_sources'))
+        _slim_site(dest)
+    finally: shutil.rmtree(stage, ignore_errors=True)
+    mb = sum(p.stat().st_size for p in dest.rglob('*') if p.is_file()) / 1e6
+    log(f"  docs: {len(pages)} pages, {mb:.1f} MB → {dest/'index.html'}")
+    if warns: raise RuntimeError(f"the docs build gave {len(warns)} Sphinx warning(s) (the site is in {dest}, fix them):\n" + '\n'.join(warns[:20]))
     return dest/'index.html'
 
 # %% ../nbs/91_docs.ipynb #ed563435
