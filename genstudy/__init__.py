@@ -7,3 +7,9 @@ import os as _os
 # torch starts its thread pool (the CLI and `genstudy rerun`'s kernels, which inherit it); set the variable
 # yourself to choose otherwise.
 _os.environ.setdefault('OMP_WAIT_POLICY', 'PASSIVE')
+
+import warnings as _warnings
+# fastai's layers module compiles small helpers with torch.jit.script when it is imported (genstudy's training modules
+# import fastai), and torch 2.10+ answers each such import with "`torch.jit.script` is deprecated" (a FutureWarning
+# printed in every study notebook). Nothing genstudy or its user can act on: that one message is silenced.
+_warnings.filterwarnings('ignore', message=r'`torch\.jit\.script` is deprecated', category=FutureWarning)
