@@ -13,7 +13,7 @@ from scipy import stats
 
 # %% auto #0
 __all__ = ['BUDGET_KEYS', 'FINISHED', 'ALPHA', 'POWER', 'MIN_SEEDS', 'MIN_EFFECT', 'KID_BELOW', 'PRACTICAL_MARGIN',
-           'INCONCLUSIVE', 'CLAIMS', 'PACGAN_PLAIN', 'PLAIN_GAN', 'QUALITY_FULL', 'QUALITY_NARROW', 'RULES',
+           'INCONCLUSIVE', 'CLAIMS', 'PACGAN_PLAIN', 'PLAIN_GAN', 'STUDENTS', 'QUALITY_FULL', 'QUALITY_NARROW', 'RULES',
            'budget_of', 'latest_records', 'FailureRule', 'Outcome', 'classify_curves', 'stage_events', 'record_outcome',
            'fisher_p_grid', 'fisher_power', 'seeds_for_power', 'compare_failures', 'gap_interval', 'decide_gap',
            'check_protocol', 'decision_statistic', 'Verdict', 'not_measured', 'search_trials', 'stability_runs',
@@ -560,36 +560,46 @@ def rule_c10(recs:pd.DataFrame)->Verdict:
               seeds='one training seed per model on the ring', n=f"{int(q['config.n_eval']):,} ring samples" if pd.notna(q.get('config.n_eval', np.nan)) else 'not recorded', extractor='2-D: nearest mode', reference="the ring's mode centres",
               tuning='not recorded')
 
-# %% ../nbs/10_claims.ipynb #a752c10d
+# %% ../nbs/10_claims.ipynb #70b27e0b
+STUDENTS = ('PD', 'CD', 'CT')   # few-step students: progressive distillation, consistency distillation, consistency training
+
 def rule_c5(recs:pd.DataFrame)->Verdict:
-    "C5: the best student at ≤ 4 NFE against its teacher's DDIM-50 and the GAN."
+    "C5: the best student at ≤ 4 NFE against its teacher's DDIM-50, the teacher's own few-step solvers and the GAN."
     r = _newest(recs, 'few_step', 'mnist-few-step')
     if r is None: return not_measured('C5', 'few_step')
-    summ = r.get('metrics.summary')
-    if not isinstance(summ, list) or not summ: return _v('C5', INCONCLUSIVE, 'the few-step record has no student summary', pd.DataFrame([r]))
-    b = min(summ, key=lambda d: d['fid'])
+    rows = pd.DataFrame(_logs(r, 'rows') or [])
+    if rows.empty or 'method' not in rows: return _v('C5', INCONCLUSIVE, 'the few-step record has no table of samplers', pd.DataFrame([r]))
     n, ext = int(r['config.n_fid']), r.get('config.extractor')
-    q_ratio, gap, faster_gan = b['fid'] / b['teacher_ddim50'], b['gap_closed'], b['gan_ms_batch1'] < b['ms_batch1']
-    same = '' if b.get('teacher_ddim_same_nfe') is None else f", teacher DDIM-{b['nfe']} {b['teacher_ddim_same_nfe']:.2f}"
-    dpm = {k: v for k, v in b.items() if 'dpm' in k.lower()}
-    ev = (f"MNIST (FID, {ext} features, n={n}): best student at ≤4 steps {b['student']}-{b['nfe']} FID {b['fid']:.2f} against the teacher's DDIM-50 "
-          f"{b['teacher_ddim50']:.2f}{same} and the GAN {b['gan']:.2f}; batch-1 time per image {b['ms_batch1']:.1f} ms against DDIM-50 "
-          f"{b['ddim50_ms_batch1']:.0f} ms and the GAN {b['gan_ms_batch1']:.2f} ms on {r['metrics.device']} (closes {100 * gap:.0f}% of the gap); "
-          f"it cost {b['train_tflops']:.0f} TFLOPs, {b['train_wall_s'] / 60:.0f} min of training; "
-          + (', '.join(f"teacher {k} {v:.2f}" for k, v in dpm.items()) if dpm else "the teacher's DPM-Solver++(2M) at ≤ 4 steps is not in the record"))
-    rule = ('supported' if faster_gan else 'contradicted') if q_ratio <= 1.5 and gap >= 0.8 else INCONCLUSIVE
-    why = [] if rule != INCONCLUSIVE else [f"its FID is {q_ratio:.2f}× the teacher's at 50 steps (the rule asks ≤ 1.5×)" if q_ratio > 1.5 else f"it closes only {100 * gap:.0f}% of the gap"]
-    kid = [k for k in r.index if str(k).startswith('metrics.') and 'kid' in str(k).lower()]
-    if decision_statistic(n) == 'KID' and not kid: why.append(f"scored by FID alone at n = {n} (< {KID_BELOW:,}), where KID ± SE decides")
+    stat = decision_statistic(n)
+    col = stat.lower() if stat.lower() in rows and rows[stat.lower()].notna().all() else 'fid'
+    students = rows[rows.method.str.split().str[0].isin(STUDENTS) & (rows.nfe <= 4)]
+    solvers = rows[rows.method.str.startswith('teacher') & ~rows.method.str.contains('reference') & (rows.nfe <= 4)]
+    ref, gan = rows[rows.method.str.contains('reference')], rows[rows.method.str.startswith('GAN')]
+    if students.empty or ref.empty or gan.empty: return _v('C5', INCONCLUSIVE, 'the few-step record lacks a student, the teacher reference or the GAN', pd.DataFrame([r]))
+    b, t, g = students.loc[students[col].idxmin()], ref.iloc[0], gan.iloc[0]
+    q_ratio = b[col] / t[col]
+    gap = (t.ms_batch1 - b.ms_batch1) / (t.ms_batch1 - g.ms_batch1)
+    fmt = lambda x: f"{x.method}-{int(x.nfe)} KID {x.kid:.3g}, FID {x.fid:.2f}" if 'kid' in x else f"{x.method}-{int(x.nfe)} FID {x.fid:.2f}"
+    ev = (f"MNIST ({ext} features, n={n}): best student at ≤4 steps {fmt(b)}, against the {fmt(t)} and the {fmt(g)}; batch-1 time per image "
+          f"{b.ms_batch1:.1f} ms against DDIM-{int(t.nfe)} {t.ms_batch1:.0f} ms and the GAN {g.ms_batch1:.2f} ms on {r.get('metrics.device')} "
+          f"(closes {100 * gap:.0f}% of the gap)")
+    if len(solvers):
+        s = solvers.loc[solvers[col].idxmin()]
+        ev += f"; the teacher's own best few-step solver: {fmt(s)}" + (' — as good as or better than every student' if s[col] <= b[col] else '')
+    rule = ('supported' if g.ms_batch1 < b.ms_batch1 else 'contradicted') if q_ratio <= 1.5 and gap >= 0.8 else INCONCLUSIVE
+    why = [] if rule != INCONCLUSIVE else [f"its {stat if col != 'fid' else 'FID'} is {q_ratio:.2f}× the teacher's at {int(t.nfe)} steps (the rule asks ≤ 1.5×)"
+                                           if q_ratio > 1.5 else f"it closes only {100 * gap:.0f}% of the gap"]
+    if stat == 'KID' and col == 'fid': why.append(f"scored by FID alone at n = {n} (< {KID_BELOW:,}), where KID decides")
     seeds = recs[(recs.study == 'few_step') & (recs.name == 'mnist-few-step')].seed.nunique()
     if seeds < MIN_SEEDS: why.append(f"{seeds} training seed(s) (the protocol asks {MIN_SEEDS})")
     v = rule if not why else INCONCLUSIVE
-    return _v('C5', v, ev + (' — ' + '; '.join(why) if why else ''), pd.DataFrame([r]),
-              statistic=f"best student FID / teacher DDIM-50 FID = {q_ratio:.2f} (rule ≤ 1.5); time gap closed {100 * gap:.0f}% (rule ≥ 80%)",
+    return _v('C5', v, ev + ('; KID SE not recorded' if col == 'kid' else '') + (' — ' + '; '.join(why) if why else ''), pd.DataFrame([r]),
+              statistic=f"best student {col.upper()} / teacher DDIM-{int(t.nfe)} {col.upper()} = {q_ratio:.2f} (rule ≤ 1.5; FID ratio {b.fid / t.fid:.2f}); "
+                        f"time gap closed {100 * gap:.0f}% (rule ≥ 80%)",
               seeds=f"{seeds} (one teacher and one student per method each)", n=str(n), extractor=str(ext),
               reference=f"{r.get('config.ref_split')} split" if r.get('config.ref_split') else 'not recorded', tuning='not recorded')
 
-# %% ../nbs/10_claims.ipynb #eb515c82
+# %% ../nbs/10_claims.ipynb #7c4b9638
 QUALITY_FULL, QUALITY_NARROW = ('mnist', 'fashion'), ('mnist_c0', 'mnist')   # full data sets; (narrow set, its parent)
 
 def _tflops(x)->float: return float(f"{float(x) / 1e12:.2g}")   # a budget in TFLOPs, two significant digits, so both families' points meet
@@ -734,7 +744,7 @@ def rule_c8(recs:pd.DataFrame)->Verdict:
               seeds=seeds, n=', '.join(sorted({f"{e} {int(n)}" for e, n in x[['extractor', 'n']].drop_duplicates().itertuples(index=False) if n})),
               extractor=', '.join(sorted(set(x.extractor))), reference=_qref(x), tuning=_quality_tuning(x, recs))
 
-# %% ../nbs/10_claims.ipynb #f5575686
+# %% ../nbs/10_claims.ipynb #a30f11e1
 def rule_c9(recs:pd.DataFrame)->Verdict:
     "C9: class accuracy of guided conditional diffusion against a class-conditional GAN, over training seeds."
     r = recs[(recs.study == 'conditional') & (recs.name == 'conditional-summary')] if len(recs) else recs
@@ -763,7 +773,7 @@ def rule_c9(recs:pd.DataFrame)->Verdict:
               reference=', '.join(f"{int(v):,} real images, split not recorded" for v in set(r.get('metrics.n_ref', pd.Series(dtype=float)).dropna())) or 'not recorded',
               tuning='not recorded: GAN at the stability study\'s choice, diffusion at its preset')
 
-# %% ../nbs/10_claims.ipynb #df7f852d
+# %% ../nbs/10_claims.ipynb #9faea5a2
 def rules_version()->str:
     "A short hash of this module's source: claims records carry it, so a page can tell verdicts the rules changed from those new records changed."
     import hashlib, inspect, sys
