@@ -28,3 +28,9 @@ def test_exec_study_runs_a_notebook(tmp_path):
     summary = json.loads((tmp_path/'exec-study.json').read_text())
     assert summary['status'] == 'ok' and {'study', 'run_id', 'status', 'profile'} <= summary.keys()
     assert [n['notebook'] for n in summary['notebooks']] == ['09_claims']
+
+def test_bench_recipes_quick():
+    "`genstudy bench recipes` (quick mode: seconds a model) trains the textbook references and genstudy's recipes and prints both families' ratio."
+    res = run([str(BIN/'genstudy'), 'bench', 'recipes'], cwd=ROOT)
+    assert res.returncode == 0, res.stdout[-2000:] + res.stderr[-2000:]
+    assert res.stdout.count('FID[mnist-cnn]') >= 4 and 'diffusion: genstudy / textbook' in res.stdout and 'GAN: genstudy / textbook' in res.stdout
