@@ -7,7 +7,7 @@ Docs: https://genstudy.github.io/genstudy/diffusion_recipes.html.md"""
 # %% ../nbs/04b_diffusion_recipes.ipynb #36ad6c2b
 from __future__ import annotations
 import torch
-from .core import get_profile, seed_everything
+from .core import get_profile, get_device, seed_everything
 from .data import ring, grid, load_images, image_dls, to_uint8
 from .schedules import make_schedule
 from .unet import UNet, MLPDenoiser, UNET_SIZES
@@ -35,10 +35,10 @@ def train_toy_diffusion(
     kind:str='ring',         # 'ring' or 'grid'
     steps:int|None=None,     # optimiser steps (default: the profile's toy_steps)
     seed:int=0,              # run seed (also the data seed)
-    profile='smoke',         # profile name or Profile
+    profile=None,            # profile name or Profile (None: the machine's, 'gpu' with CUDA, else 'cpu')
     objective:str='edm',     # 'edm' (the recipe) or 'eps' (DDPM baseline: ε, uniform t, linear schedule)
     device=None,
-    **kw,                    # passed to train_diffusion (e.g. results_dir, ckpt_dir, progress)
+    **kw,                    # passed to train_diffusion (e.g. results_dir, ckpt_dir, progress, time_budget_s, cbs, fast)
 )->tuple:                    # (DiffusionRun, Mixture2D, scale)
     "Train the 2-D diffusion recipe on the ring or the grid."
     prof, r = get_profile(profile), TOY_RECIPE
@@ -61,7 +61,7 @@ def toy_generator(run:DiffusionRun, scale:float, sampler:str|None=None, steps:in
 
 # %% ../nbs/04b_diffusion_recipes.ipynb #32e0710a
 def image_unet(
-    profile='smoke',       # which size: 'smoke', 'cpu', 'gpu' (or a Profile with one of those names)
+    profile=None,          # which size: 'smoke', 'cpu', 'gpu' (or a Profile with one of those names); None: the machine's profile
     in_ch:int=1,           # image channels
     img_size:int=32,       # image size
     objective:str='edm',   # 'edm' uses a Fourier noise embedding; 'eps'/'x0'/'v' a sinusoidal timestep embedding
@@ -76,7 +76,7 @@ def image_unet(
 
 def train_image_diffusion(
     dataset:str='mnist',      # a genstudy.data image set ('mnist', 'mnist5k', 'fashion', ...)
-    profile='smoke',          # profile name or Profile (steps, batch size, n_train, UNet size)
+    profile=None,             # profile name or Profile (steps, batch size, n_train, UNet size); None: the machine's ('gpu' with CUDA, else 'cpu')
     steps:int|None=None,      # optimiser steps (default: the profile's diffusion_steps)
     seed:int=0,               # run seed
     objective:str='edm',      # 'edm', or 'eps'/'x0'/'v' on the linear schedule
@@ -84,18 +84,18 @@ def train_image_diffusion(
     bs:int|None=None,         # batch size (default: the profile's)
     n_train:int|None=None,    # training images (default: the profile's)
     device=None,
-    **kw,                     # passed to train_diffusion (results_dir, ckpt_dir, resume, amp, ...)
+    **kw,                     # passed to train_diffusion (results_dir, ckpt_dir, resume, amp, time_budget_s, cbs, fast, ...)
 )->DiffusionRun:
-    "Train the image diffusion recipe of a profile on a genstudy image set, padded to 32×32."
+    "Train the image diffusion recipe of a profile on a genstudy image set, padded to 32×32 (`run.image_generator` samples at the data's own size)."
     prof = get_profile(profile)
     ds = load_images(dataset, 'train')
     dls = image_dls(ds, bs=bs or prof.data.batch_size, pad_to=32, n_train=n_train or prof.data.n_train, seed=seed, device=device)
     seed_everything(seed)
     net = image_unet(prof, ds.x.shape[1], 32, objective)
     obj = DiffusionObjective(make_schedule('linear'), prediction=objective)
-    kw.setdefault('channels_last', prof.name != 'smoke')   # oneDNN's convolution backward is ~1.4x faster channels-last on CPU
+    kw.setdefault('channels_last', prof.name != 'smoke' and get_device(device).type == 'cpu')   # oneDNN's convolution backward is ~1.4x faster channels-last on CPU (on a GPU, with GroupNorm, slower)
     return train_diffusion(net, dls, steps or prof.train.diffusion_steps, obj, lr=lr, seed=seed, name=f"{dataset}-{objective}-{prof.name}",
-                           profile=prof, config=dict(data=dataset, n_train=len(dls.train.dataset), unet=prof.name), **kw)
+                           profile=prof, config=dict(data=dataset, n_train=len(dls.train.dataset), unet=prof.name, data_size=ds.x.shape[-1]), **kw)
 
 def sample_grid(
     x:torch.Tensor,    # (N,C,H,W) images in [-1, 1]

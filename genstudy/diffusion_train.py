@@ -27,7 +27,7 @@ from .data import to_unit
 # %% auto #0
 __all__ = ['PointsDL', 'points_dls', 'DiffusionCallback', 'EMACallback', 'BF16Autocast', 'ForeachAdam', 'foreach_adam',
            'DeviceDL', 'device_dls', 'latest_checkpoint', 'load_checkpoint', 'StepCheckpoint', 'DiffusionRun',
-           'training_step_flops', 'train_diffusion']
+           'center_crop', 'training_step_flops', 'train_diffusion']
 
 # %% ../nbs/04a_diffusion_train.ipynb #fba91a06
 class PointsDL(DataLoader):
@@ -361,9 +361,29 @@ class DiffusionRun:
     steps:int                   # steps completed
     checkpoint:Path|None        # the last checkpoint written
     flops_per_step:int          # FLOPs of one training step (forward + backward)
+    data_size:int|None = None   # the data's own image size where it was padded for the network (28 for MNIST padded to 32)
     def generator(self, sampler='ddim', steps:int=50, shape:tuple=(1, 32, 32), use_ema:bool=True, **kw):
         "A genstudy generator sampling this run's (EMA) model; see `diffusion_generator`."
         return diffusion_generator(self.ema if use_ema else self.learn.model, self.objective, sampler, steps, shape, **kw)
+    def image_generator(self, sampler='ddim', steps:int=50, use_ema:bool=True, **kw):
+        "A generator of images at the data's own size: the network's samples, centre-cropped to `data_size` where the data was padded."
+        cfg = getattr(getattr(self.learn.model, 'net', self.learn.model), 'config', {})
+        if 'img_size' not in cfg: raise ValueError("image_generator needs an image network (a UNet with a config)")
+        gen = self.generator(sampler, steps, (cfg['in_ch'], cfg['img_size'], cfg['img_size']), use_ema, **kw)
+        if not self.data_size or self.data_size == cfg['img_size']: return gen
+        def cropped(n:int, generator:torch.Generator|None=None)->Tensor: return center_crop(gen(n, generator), self.data_size)
+        cropped.nfe, cropped.sampler, cropped.steps = gen.nfe, gen.sampler, gen.steps
+        return cropped
+
+def center_crop(
+    x:Tensor,    # (..., H, W) images
+    size:int,    # the side to keep
+)->Tensor:       # (..., size, size) the central crop
+    "The central `size`×`size` crop: undoes the padding `image_dls(pad_to=...)` added (32×32 samples back to MNIST's 28×28)."
+    h, w = x.shape[-2:]
+    if size > min(h, w) or (h - size) % 2 or (w - size) % 2: raise ValueError(f"cannot centre-crop {h}×{w} to {size}×{size}")
+    top, left = (h - size) // 2, (w - size) // 2
+    return x[..., top:top + size, left:left + size]
 
 def _peek_batch(dl)->tuple:
     "A full training batch built without touching the loader's shuffling state."
@@ -404,7 +424,7 @@ def train_diffusion(
     seed:int=0,                     # run seed (global RNGs and the noise generator)
     name:str='diffusion',           # configuration name in the run record
     study:str='diffusion',          # results/<study>/
-    profile='smoke',                # profile name or Profile (budgets: ckpt_every, log_every; output folders)
+    profile=None,                   # profile name or Profile (budgets: ckpt_every, log_every; output folders); None: the machine's ('gpu' with CUDA, else 'cpu')
     ckpt_every:int|None=None,       # steps between checkpoints (default: the profile's)
     ckpt_dir:str|Path|None=None,    # default: out_dirs(profile).scratch/checkpoints/<study>/<name>-s<seed>
     ckpt_keep:int|None=2,           # periodic checkpoints kept (the final one is always kept); None: all
@@ -485,4 +505,5 @@ def train_diffusion(
                s_per_step=round(train_s / new_steps, 5) if new_steps > 0 else None, checkpoint=str(ckcb.saved[-1][1]) if ckcb.saved else None,
                train_s_total=round(ckcb.prior_train_s + train_s, 3),   # seconds of training behind these weights, across resumes
                stopped_by='time' if dcb.out_of_time else ('divergence' if dcb.diverged_at else 'steps'))
-    return DiffusionRun(rec, learn, ecb.average, objective, list(dcb.losses), status, done, ckcb.saved[-1][1] if ckcb.saved else None, flops)
+    return DiffusionRun(rec, learn, ecb.average, objective, list(dcb.losses), status, done, ckcb.saved[-1][1] if ckcb.saved else None, flops,
+                        (config or {}).get('data_size'))

@@ -456,7 +456,7 @@ def train_gan(
     cfg:str|GANConfig='ns',               # preset name or GANConfig
     steps:int|None=None,                  # generator steps (default: profile's toy_steps for points, gan_steps for images)
     bs:int|None=None,                     # minibatch size per D/G step (default: the profile's batch size)
-    profile:str='smoke',                  # budgets and where outputs go
+    profile:str|None=None,                # budgets and where outputs go; None: the machine's profile ('gpu' with CUDA, else 'cpu')
     seed:int=0,                           # seeds the data order and every random draw of training
     name:str|None=None,                   # run name in the record (default: the preset / loss)
     study:str='gan',                      # results/<study>/
