@@ -10,7 +10,7 @@ Written for a GPU with a short lease (every section checks the time left and is 
 to be skipped, when it would overrun); it also runs on a CPU, slowly. Training-step costs are the
 slope between two runs of different lengths (warm-up, data loading set-up and cuDNN's first calls
 fall in the intercept), with the training code the notebooks call (`train_gan`, `train_diffusion` on
-fastai's Learner) on random uint8 images of the study's shapes: timing does not depend on the pixels.
+fastai's Learner, their fast step; `--legacy` for the legacy one) on random uint8 images of the study's shapes: timing does not depend on the pixels.
 Results are written (atomically) after every section to DIR/unit-costs-<device>-<time>.json.
 """
 from __future__ import annotations
@@ -60,6 +60,7 @@ DIFF_UNITS = {
 }
 TOY_UNITS = ('toy/gan-mlp-bs512', 'toy/gan-mlp-wgangp-bs512', 'toy/diffusion-mlp-bs512')
 STEPS = (20, 120)        # the two run lengths whose difference gives the cost of one step
+FAST = True              # the trainers' fast step (fast=True); --legacy times the legacy step (fastai's Adam, per-step host reads)
 
 def _sync(dev):
     if dev.type == 'cuda': torch.cuda.synchronize(dev)
@@ -88,7 +89,7 @@ def time_gan(name, dev, tmp):
         else: G, D = DCGANGenerator(channels=C, size=size, ch=ch, num_classes=K), DCGANDiscriminator(channels=C, size=size, ch=ch, pac=pac, num_classes=K)
         c = gan_config(cfg, ada_speed=n * bs // 2) if cfg.ada_target else cfg
         train_gan(G, D, data, c, steps=n, bs=bs, profile='gpu', seed=0, name=name.replace('/', '-'), study='unit_costs', log_every=10**9,
-                  ckpt_every=0, results_dir=tmp, device=dev, progress=False, record=False, n_train=n_train)
+                  ckpt_every=0, results_dir=tmp, device=dev, progress=False, record=False, n_train=n_train, fast=FAST)
     return dict(kind='gan_step', arch=arch, preset=preset, over=over, ch=ch, bs=bs, channels=C, size=size, num_classes=K, pac=pac,
                 n_train=n_train, **_slope(run_for, dev))
 
@@ -96,14 +97,15 @@ def time_diffusion(name, dev, tmp):
     size_name, bs, C, K = DIFF_UNITS[name]
     data = _fake_images(60_000, C)
     obj = DiffusionObjective(make_schedule('linear'), prediction='edm')
+    channels_last = dev.type == 'cpu' or not FAST   # the fast step keeps a GPU's GroupNorm UNet contiguous (channels-last measured slower there)
     def run_for(n):
         seed_everything(0)
         net = image_unet(size_name, in_ch=C, **({'num_classes': K} if K else {}))
         dls = image_dls(data, bs=bs, pad_to=32, seed=0, device=dev)
         train_diffusion(net, dls, n, obj, lr=1e-3, seed=0, name=name.replace('/', '-'), study='unit_costs', profile='gpu', ckpt_every=n,
-                        ckpt_keep=1, ckpt_dir=Path(tmp)/'ckpt'/name.replace('/', '-')/str(n), results_dir=tmp, channels_last=True, progress=False)
+                        ckpt_keep=1, ckpt_dir=Path(tmp)/'ckpt'/name.replace('/', '-')/str(n), results_dir=tmp, channels_last=channels_last, progress=False, fast=FAST)
     n_params = sum(p.numel() for p in image_unet(size_name, in_ch=C).parameters())
-    return dict(kind='diff_step', unet=size_name, bs=bs, channels=C, num_classes=K, params=n_params, channels_last=True, **_slope(run_for, dev))
+    return dict(kind='diff_step', unet=size_name, bs=bs, channels=C, num_classes=K, params=n_params, channels_last=channels_last, **_slope(run_for, dev))
 
 def time_toy(name, dev, tmp):
     r = TOY_RECIPE
@@ -112,7 +114,7 @@ def time_toy(name, dev, tmp):
         def run_for(n):
             seed_everything(0)
             train_gan(MLPGenerator(z_dim=2), MLPDiscriminator(pac=2), mix.x, gan_config('wgan-gp' if 'wgangp' in name else 'ns'), steps=n, bs=r['bs'], profile='gpu', seed=0,
-                      name='toy-gan', study='unit_costs', log_every=10**9, ckpt_every=0, results_dir=tmp, device=dev, progress=False, record=False)
+                      name='toy-gan', study='unit_costs', log_every=10**9, ckpt_every=0, results_dir=tmp, device=dev, progress=False, record=False, fast=FAST)
     else:
         def run_for(n):
             seed_everything(0)
@@ -120,7 +122,7 @@ def time_toy(name, dev, tmp):
             dls = points_dls(mix.x, bs=r['bs'], seed=0, scale=scale, device=dev)
             train_diffusion(net, dls, n, DiffusionObjective(make_schedule('linear'), prediction='edm'), lr=r['lr'], ema_decay=r['ema_decay'],
                             seed=0, name='toy-diffusion', study='unit_costs', profile='gpu', ckpt_every=n, ckpt_keep=1,
-                            ckpt_dir=Path(tmp)/'ckpt'/'toy'/str(n), results_dir=tmp, progress=False)
+                            ckpt_dir=Path(tmp)/'ckpt'/'toy'/str(n), results_dir=tmp, progress=False, fast=FAST)
     return dict(kind='toy_step', bs=r['bs'], **_slope(run_for, dev))
 
 @torch.no_grad()
@@ -179,14 +181,16 @@ def latency_sweep(dev, batches=(1, 256), steps=(1, 10, 50), repeats=3)->list:
     return rows
 
 def main(argv=None):
-    global STEPS
+    global STEPS, FAST
     ap = argparse.ArgumentParser(description=__doc__.split('\n\n')[0])
     ap.add_argument('--out', default=str(ROOT/'results'/'unit_costs'), help='folder for the JSON record')
     ap.add_argument('--budget-s', type=float, default=300., help='skip sections that would start after this many seconds')
     ap.add_argument('--commit', default=None, help='git commit of the tree (where the copy has no .git)')
     ap.add_argument('--steps', type=int, nargs=2, default=None, help=f'the two training lengths (default {STEPS})')
     ap.add_argument('--skip', nargs='*', default=(), help='sections to skip: train fwd extract latency bench')
+    ap.add_argument('--legacy', action='store_true', help="time the trainers' legacy step (fast=False) instead of the fast one")
     a = ap.parse_args(argv)
+    FAST = not a.legacy
     if a.steps: STEPS = tuple(a.steps)
     dev = get_device(None)
     t_start = time.perf_counter()
@@ -200,7 +204,7 @@ def main(argv=None):
     tag = re.sub(r'[^A-Za-z0-9.-]+', '_', env.get('gpu', {}).get('name') or dev.type).strip('_')
     path = out/f"unit-costs-{tag}-{stamp}.json"
     rec = dict(study='unit_costs', name='unit-costs', run_id=path.stem, status='running', profile='gpu', seed=0, started=stamp, env=env,
-               steps=STEPS, units={}, latency=[], bench_sample=[], skipped=[], errors={})   # a run record's keys: load_records reads it
+               steps=STEPS, engine='fast' if FAST else 'legacy', units={}, latency=[], bench_sample=[], skipped=[], errors={})   # a run record's keys: load_records reads it
     def save(): atomic_write_text(path, json.dumps(rec, indent=1, default=str), overwrite=True)   # the same run's record, section by section
     def left(): return a.budget_s - (time.perf_counter() - t_start)
     def section(key, fn, need_s):
