@@ -137,7 +137,7 @@ def _run_plain(c:dict, dev:torch.device, images:ImageSet)->float:
 
 # %% ../nbs/08b_bench_train.ipynb #b8b0000d
 _COLS = (('config', '{}'), ('batch', '{}'), ('GFLOP/step', '{:.2f}'), ('old ms', '{:.1f}'), ('new ms', '{:.1f}'), ('old/new', '{:.2f}'),
-         ('img/s', '{:.0f}'), ('GFLOP/s', '{:.1f}'), ('MFU %', '{:.2f}'), ('plain ms', '{:.1f}'), ('new/plain', '{:.2f}'), ('wall s', '{:.0f}'))
+         ('img/s', '{:.0f}'), ('GFLOP/s', '{:.1f}'), ('MFU %', '{:.2f}'), ('plain ms', '{:.1f}'), ('plain GFLOP/s', '{:.1f}'), ('new/plain', '{:.2f}'), ('wall s', '{:.0f}'))
 
 def format_table(rows:list[dict], cols=_COLS)->str:
     "Rows of dicts as an aligned text table (a blank where a value is missing)."
@@ -183,7 +183,7 @@ def bench_train(
                    'img/s': imgs / new, 'GFLOP/s': flops / new / 1e9, 'MFU %': 100 * flops / new / peak if peak else None}
             if c['kind'] == 'unet':
                 plain = _run_plain(c, dev, data['images'])
-                row.update({'plain ms': 1e3 * plain, 'new/plain': new / plain})
+                row.update({'plain ms': 1e3 * plain, 'plain GFLOP/s': flops / plain / 1e9, 'new/plain': new / plain})
             row['wall s'] = time.perf_counter() - t_cfg
             rows.append(row)
     print(f"genstudy bench train · {'quick' if quick else 'full'} · {device_name(dev)} · profile {profile} · "
