@@ -74,8 +74,16 @@ def run_spec(
     profile:str|Profile='smoke',  # budgets (toy_steps, ckpt_every, n_toy) and output folders
     dirs:OutDirs|None=None,       # where records and checkpoints go (default: out_dirs(profile))
     device=None,                  # where to train (default: genstudy.core.get_device())
+    threads:int|None=None,        # torch CPU threads for this run (None: leave the process's setting)
 )->dict:                          # a summary: key, name, seed, status, resumed_from, eval metrics, record path
     "Train `spec` (resuming from its last checkpoint if one exists), score it, and save its run record."
+    import torch
+    before = torch.get_num_threads()
+    if threads: torch.set_num_threads(threads)
+    try: return _run_spec(spec, profile, dirs, device)
+    finally: torch.set_num_threads(before)
+
+def _run_spec(spec, profile, dirs, device)->dict:
     from genstudy.diffusion_recipes import TOY_RECIPE, toy_mixture, train_toy_diffusion, toy_generator
     from genstudy.modes import mode_stats
     import torch
@@ -159,8 +167,17 @@ def ray_connect(
         ray.init(address=address, log_to_driver=False)
         log(f"  ray: connected to {address} ({ray.cluster_resources().get('CPU', 0):.0f} CPUs, {ray.cluster_resources().get('GPU', 0):.2f} GPUs)")
         return False
-    ray.init(num_cpus=num_cpus, include_dashboard=False, log_to_driver=False, object_store_memory=200 * 2**20,
-             runtime_env={'env_vars': {'OMP_WAIT_POLICY': os.environ.get('OMP_WAIT_POLICY', 'PASSIVE')}})
+    # on a loaded machine Ray's agents can take longer than its default 15-30 s to come up: give them two minutes
+    for k, v in (('RAY_agent_register_timeout_ms', '120000'), ('RAY_raylet_start_wait_time_s', '120')): os.environ.setdefault(k, v)
+    for attempt in (1, 2):
+        try:
+            ray.init(num_cpus=num_cpus, include_dashboard=False, log_to_driver=False, object_store_memory=200 * 2**20,
+                     runtime_env={'env_vars': {'OMP_WAIT_POLICY': os.environ.get('OMP_WAIT_POLICY', 'PASSIVE')}})
+            break
+        except Exception as e:   # Ray raises a bare Exception when its node does not come up in time
+            ray.shutdown()
+            if attempt == 2: raise
+            log(f"  ray: the local cluster did not start ({str(e).splitlines()[0][:120]}); trying once more")
     log(f"  ray: started a local cluster ({ray.cluster_resources().get('CPU', 0):.0f} CPUs)")
     return True
 
@@ -170,10 +187,10 @@ def task_gpus(profile:Profile, num_gpus:float|None=None)->float:
     want = RAY_GPUS.get(profile.name, 0.) if num_gpus is None else num_gpus
     return want if ray.cluster_resources().get('GPU', 0) > 0 else 0.
 
-def _spec_task(spec:RunSpec, prof:Profile, dirs:OutDirs, root:str)->dict:
+def _spec_task(spec:RunSpec, prof:Profile, dirs:OutDirs, root:str, threads:int|None)->dict:
     "A Ray task's body: run one spec from the project folder."
     os.chdir(root)
-    return run_spec(spec, prof, dirs)
+    return run_spec(spec, prof, dirs, threads=threads)
 
 def run_grid(
     specs,                        # RunSpecs (duplicates are run once)
@@ -183,6 +200,7 @@ def run_grid(
     ray_address:str|None=None,    # Ray cluster to use (default: $RAY_ADDRESS, else a local cluster)
     num_gpus:float|None=None,     # GPUs per run on Ray (default: RAY_GPUS[profile]; fractions share a card)
     max_retries:int=3,            # Ray: retries of a task whose worker died
+    threads:int|None=1,           # torch CPU threads per run (and CPUs per Ray task); the same count gives the same numbers anywhere
     log=print,                    # progress lines
 )->'pandas.DataFrame':            # `grid_records(specs, ...)`: one finished record per spec
     "Run a grid of specs, skipping those already done, with the local or the Ray executor."
@@ -197,13 +215,13 @@ def run_grid(
     line = lambda i, r: log(f"  [{i}/{len(todo)}] {r['study']}/{r['name']} s{r['seed']:<3} {r['status']:<9} {r['wall_s']:6.1f} s"
                             + (f"  (resumed from step {r['resumed_from']})" if r['resumed_from'] else ''))
     if executor == 'local':
-        for i, s in enumerate(todo, 1): line(i, run_spec(s, prof, dirs))
+        for i, s in enumerate(todo, 1): line(i, run_spec(s, prof, dirs, threads=threads))
     elif todo:
         ray = require_ray()
         owned = ray_connect(ray_address, log=log)
         try:
-            task = ray.remote(_spec_task).options(num_cpus=1, num_gpus=task_gpus(prof, num_gpus), max_retries=max_retries, retry_exceptions=False)
-            pending = {task.remote(s, prof, dirs, str(project_root())): s for s in todo}
+            task = ray.remote(_spec_task).options(num_cpus=threads or 1, num_gpus=task_gpus(prof, num_gpus), max_retries=max_retries, retry_exceptions=False)
+            pending = {task.remote(s, prof, dirs, str(project_root()), threads): s for s in todo}
             i = 0
             while pending:
                 ready, _ = ray.wait(list(pending), num_returns=1)
