@@ -19,10 +19,6 @@ from fastcore.basics import chunked
 from .core import get_device, seed_everything, get_profile, out_dirs, RunRecord
 from .diffusion import DiffusionObjective, EMA, weighted_mse, diffusion_generator
 from .data import to_unit
-from .data import to_unit
-from .data import to_unit
-from .data import to_unit
-from .data import to_unit
 
 # %% auto #0
 __all__ = ['PointsDL', 'points_dls', 'DiffusionCallback', 'EMACallback', 'BF16Autocast', 'ForeachAdam', 'foreach_adam',
