@@ -16,7 +16,7 @@ cd "$(dirname "$0")/.."
 mode=${1:-run}
 
 if [ "$mode" = prep ]; then
-  python3 bench/wheelhouse.py --dest .whl || exit 1
+  .venv/bin/python bench/wheelhouse.py --dest .whl || exit 1   # the venv: its installed genstudy gives the dependency list
   mkdir -p .devdata
   for f in mnist-train mnist-test; do
     [ -f data/cache/$f.npz ] || .venv/bin/python -c "from genstudy.data import load_images; load_images('mnist', '${f#mnist-}')"

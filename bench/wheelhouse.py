@@ -101,6 +101,7 @@ def main(argv=None):
     ap.add_argument('--list', action='store_true', help='print the packages and exit')
     a = ap.parse_args(argv)
     pkgs = closure()
+    if not pkgs: print("genstudy is not installed in this Python: run this with the project's venv (.venv/bin/python, after make install)"); return 1
     if a.list:
         print('\n'.join(f"{k}=={v}" for k, v in sorted(pkgs.items()))); return 0
     dest = Path(a.dest)
