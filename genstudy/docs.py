@@ -173,7 +173,11 @@ div.cell_output img { max-width: 100%; height: auto; }
 .tag_claims-table td, .tag_claims-table th { vertical-align: top; padding: 0.35rem 0.5rem; }
 .tag_claims-table td:nth-child(3) { white-space: nowrap; }
 .tag_claims-table td:nth-child(4) { min-width: 22rem; line-height: 1.35; }
-p.figure-caption, .figure-caption { font-size: 0.9rem; color: var(--pst-color-text-muted); margin-top: -0.5rem; }
+div.cell_output table { font-size: 0.85rem; }
+/* the claims page: its verdict table is the page, so it gets the page's whole width */
+.bd-page-width:has(section#claims) .bd-sidebar-secondary { display: none; }
+.bd-main:has(section#claims) .bd-content .bd-article-container { max-width: 100%; }
+section#claims div.cell_output table td { line-height: 1.35; padding: 0.3rem 0.45rem; }
 '''
 
 def _mathjax(static:Path)->str:
