@@ -388,6 +388,11 @@ def _peek_batch(dl)->tuple:
     else: b = dl.do_batch([dl.do_item(i) for i in range(dl.bs)])
     return tuple(o.to(dl.device) if isinstance(o, Tensor) and dl.device is not None else o for o in b)
 
+def _image_size(dl)->int|None:
+    "The side of the images a loader holds before padding (None for points)."
+    x = dl.tensors[0] if isinstance(dl, DeviceDL) else getattr(dl.dataset, 'x', None)
+    return int(x.shape[-1]) if isinstance(x, Tensor) and x.ndim == 4 else None
+
 def training_step_flops(
     model:nn.Module,                # the network (as the Learner calls it)
     objective:DiffusionObjective,
@@ -502,4 +507,4 @@ def train_diffusion(
                train_s_total=round(ckcb.prior_train_s + train_s, 3),   # seconds of training behind these weights, across resumes
                stopped_by='time' if dcb.out_of_time else ('divergence' if dcb.diverged_at else 'steps'))
     return DiffusionRun(rec, learn, ecb.average, objective, list(dcb.losses), status, done, ckcb.saved[-1][1] if ckcb.saved else None, flops,
-                        (config or {}).get('data_size'))
+                        (config or {}).get('data_size') or _image_size(dls.train))
