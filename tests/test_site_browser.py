@@ -2,7 +2,7 @@
 .ci/run) with the network cut off: the home page, the claims page, every study page and an API page with maths.
 Each must load without console errors, show every image at (nearly) its own width, print no machine path and no
 warning, and render its maths from the MathJax the site ships."""
-import contextlib, functools, http.server, re, shutil, socketserver, threading, time
+import contextlib, functools, http.server, re, shutil, threading, time
 from pathlib import Path
 import pytest
 
@@ -18,9 +18,10 @@ WARNING = re.compile(r'\b\w*Warning\b')
 
 @contextlib.contextmanager
 def serve(folder):
-    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(folder))
-    handler.log_message = lambda *a: None
-    with socketserver.TCPServer(('127.0.0.1', 0), handler) as httpd:
+    class Quiet(http.server.SimpleHTTPRequestHandler):
+        def log_message(self, *a): pass
+    handler = functools.partial(Quiet, directory=str(folder))
+    with http.server.ThreadingHTTPServer(('127.0.0.1', 0), handler) as httpd:   # Chromium opens several connections at once
         t = threading.Thread(target=httpd.serve_forever, daemon=True); t.start()
         try: yield f"http://127.0.0.1:{httpd.server_address[1]}"
         finally: httpd.shutdown()
@@ -38,7 +39,8 @@ def page_problems(driver, page:str)->list[str]:
         if not ok: problems.append(f"{page}: image {src} did not load")
         elif shown < MIN_SHOWN * natural:
             problems.append(f"{page}: image {src} shown at {shown}px of its {natural}px ({shown / natural:.0%}): its text is shrunk")
-    problems += [f"{page}: machine path in the text: {m.group(0)!r}" for m in ABS_PATH.finditer(info['text'])][:3]
+    problems += [f"{page}: machine path in the text: ...{info['text'][max(0, m.start() - 60):m.end() + 40]!r}..."
+                 for m in ABS_PATH.finditer(info['text'])][:3]
     problems += [f"{page}: '{m.group(0)}' in the text: ...{info['text'][max(0, m.start() - 80):m.end() + 80]!r}..."
                  for m in WARNING.finditer(info['text'])][:3]
     if info['rawmath']: problems.append(f"{page}: {info['rawmath']} maths element(s) not rendered by MathJax")
@@ -71,13 +73,16 @@ def test_site_reads_well_offline_in_chromium(smoke_run):
         with serve(site) as base:
             for page in pages:
                 driver.get(f"{base}/{page}")
+                for _ in range(40):
+                    if driver.execute_script("return document.readyState") == 'complete': break
+                    time.sleep(0.25)
                 if page == API_PAGE:   # MathJax typesets after load
                     for _ in range(40):
                         if driver.execute_script("return document.querySelectorAll('mjx-container').length"): break
                         time.sleep(0.25)
                 found, info = page_problems(driver, page)
                 problems += found
-                if page in with_figures and not info['imgs']: problems.append(f"{page}: no figures")
+                if page in with_figures and not info['imgs']: problems.append(f"{page}: no figures (loaded {driver.current_url}, title {driver.title!r})")
                 if page == API_PAGE:
                     if not info['mjx']: problems.append(f"{page}: no maths rendered (MathJax output elements absent)")
                     if not driver.execute_script("return Array.from(document.querySelectorAll('table th')).some(t => t.innerText.trim() == 'Details')"):
