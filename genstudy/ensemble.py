@@ -226,7 +226,16 @@ def _resume_states(resume, n:int)->list|None:
 class EnsembleCallback(Callback):
     "Train N members one step each per fastai batch; log, checkpoint and stop each member on its own."
     order = 55
-    def __init__(self, members:list, steps:int, data, bs:int, device, log_every:int=50, ckpt_every:int=0, ckpt_dir=None):
+    def __init__(self,
+        members:list,          # N `Member`s
+        steps:int,             # step budget
+        data,                  # (P, d) points shared by all, or (N, P, d) / a list of N (P, d): each member's own
+        bs:int,                # rows of data a member takes per step (a GAN: bs · n_critic)
+        device,                # where the stacked tensors live
+        log_every:int=50,      # steps between log entries (and host reads)
+        ckpt_every:int=0,      # steps between member checkpoints (0: none)
+        ckpt_dir=None,         # folder of the member<k>/ checkpoint folders
+    ):
         self.n_real = len(members)
         if self.n_real == 1:   # a lone member trains beside a ghost twin: batched kernels (N ≥ 2) then compute it exactly as in any ensemble
             members = list(members) * 2
@@ -339,8 +348,16 @@ _GAN_UNSUPPORTED = dict(opt=lambda c: c.opt != 'adam', clip=lambda c: c.clip is 
 
 class GANEnsemble(EnsembleCallback):
     "N GAN runs of one architecture and objective as one: D and G steps of every member at once (GANCallback's iteration, vectorised)."
-    def __init__(self, cfg:GANConfig, members:list, nets, data, steps:int, bs:int, device, z_dim:int|None=None,
-                 log_every:int=50, probe=None, ckpt_every:int=0, ckpt_dir=None):
+    def __init__(self,
+        cfg:GANConfig,            # the objective and optimiser settings all members share
+        members:list,             # N `Member`s (seed; lr or lr_g/lr_d; gp)
+        nets,                     # () -> (G, D), called after seeding each member
+        data, steps:int,          # as `EnsembleCallback`
+        bs:int,                   # minibatch per D/G step
+        device,
+        z_dim:int|None=None,      # latent size (default: G.z_dim)
+        log_every:int=50, probe=None, ckpt_every:int=0, ckpt_dir=None,   # as `train_gan_ensemble`
+    ):
         bad = [k for k, f in _GAN_UNSUPPORTED.items() if f(cfg)]
         if bad: raise NotImplementedError(f"GAN ensembles support Adam with the five losses, n_critic, WGAN-GP and spectral norm on D; not {', '.join(bad)}")
         super().__init__(members, steps, data, bs * cfg.n_critic, device, log_every, ckpt_every, ckpt_dir)
@@ -534,8 +551,16 @@ def train_gan_ensemble(
 # %% ../nbs/06e_ensemble.ipynb #f0d90000
 class DiffusionEnsemble(EnsembleCallback):
     "N diffusion runs of one denoiser and objective as one, with `train_diffusion`'s optimiser (fastai Adam, one-cycle) and EMA."
-    def __init__(self, objective:DiffusionObjective, members:list, nets:list, data, steps:int, bs:int, device, lr:float=2e-4,
-                 pct_start:float=0.25, ema_decay:float=0.999, ema_warmup:float=10., log_every:int=50, ckpt_every:int=0, ckpt_dir=None):
+    def __init__(self,
+        objective:DiffusionObjective,  # what every member learns
+        members:list,                  # N `Member`s (seed; lr: the one-cycle peak)
+        nets:list,                     # N denoisers of one architecture, each built after seeding its member
+        data, steps:int, bs:int, device,   # as `EnsembleCallback`
+        lr:float=2e-4,                 # peak learning rate of members without their own
+        pct_start:float=0.25,          # share of one-cycle spent warming up
+        ema_decay:float=0.999, ema_warmup:float=10.,   # as `EMA`
+        log_every:int=50, ckpt_every:int=0, ckpt_dir=None,
+    ):
         super().__init__(members, steps, data, bs, device, log_every, ckpt_every, ckpt_dir)
         if objective.p_uncond: raise NotImplementedError("ensembles train unconditional denoisers")
         self.objective, self.pct_start, self.ema_decay, self.ema_warmup = objective, pct_start, ema_decay, ema_warmup
