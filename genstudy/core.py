@@ -352,9 +352,25 @@ def provenance(
 FIG_WIDTH_PX = 800   # a cell output's width on the docs site in a 1400-px browser window (genstudy/docs.py's stylesheet): no figure is saved wider
 MIN_TEXT_PX = 8.5    # the smallest text a reader should meet, in pixels at the width the figure is shown
 
-def _texts(fig)->list:
+def _texts(fig, ticks:bool=True)->list:
+    "The text a reader sees in `fig`: visible, non-empty, not on an axis that is switched off (tick labels only if `ticks`)."
     from matplotlib.text import Text
-    return [t for t in fig.findobj(Text) if t.get_visible() and t.get_text().strip()]
+    from matplotlib.axis import Axis, Tick
+    out = []
+    def walk(a):
+        if not a.get_visible() or (isinstance(a, Axis) and a.axes is not None and not a.axes.axison): return
+        if isinstance(a, Tick) and not ticks: return
+        if isinstance(a, Text):
+            if a.get_text().strip(): out.append(a)
+            return
+        for ch in a.get_children(): walk(ch)
+    walk(fig)
+    return out
+
+def _overlaps(fig)->int:
+    "How many pairs of titles, labels, legend entries and notes overlap in `fig` (as last drawn)."
+    boxes = [t.get_window_extent() for t in _texts(fig, ticks=False)]
+    return sum(a.overlaps(b) for i, a in enumerate(boxes) for b in boxes[i + 1:])
 
 def layout_figure(
     fig,                          # a matplotlib Figure, drawn as the notebook left it
@@ -376,10 +392,14 @@ def layout_figure(
     d = fit_dpi()
     texts = _texts(fig)
     smallest = min((t.get_fontsize() for t in texts), default=10) * d / 72
-    if smallest < min_text_px:   # a wide figure shrinks on the page: enlarge its text (at most 1.5x) rather than let it blur
-        k = min(1.5, min_text_px / smallest)
+    if smallest < min_text_px:   # a wide figure shrinks on the page: enlarge its text (at most 1.5x) rather than let it blur,
+        k, sizes, before = min(1.5, min_text_px / smallest), [t.get_fontsize() for t in texts], _overlaps(fig)
         for t in texts: t.set_fontsize(t.get_fontsize() * k)
-        fig.draw_without_rendering(); d = fit_dpi()
+        fig.draw_without_rendering()
+        if _overlaps(fig) > before:   # unless the larger text runs into other text: then the figure stays as drawn
+            for t, s in zip(texts, sizes): t.set_fontsize(s)
+            fig.draw_without_rendering()
+        d = fit_dpi()
     if caption:
         bb, (W, H) = fig.get_tightbbox(), fig.get_size_inches()
         size = max(8.0, min_text_px * 72 / d)
