@@ -1,4 +1,4 @@
-"""Many small runs that share an architecture and differ in seed, learning rate or loss weight, trained as one: stacked weights, `vmap`, a vectorised Adam, and for each member its own data order, noise, record, failure label and checkpoint.
+"""Many small runs that share an architecture and differ in seed, learning rate or loss weight, trained as one: stacked weights, `vmap`, a vectorised Adam, and for each member its own data order, log, divergence mask and checkpoint.
 
 Docs: https://genstudy.github.io/genstudy/ensemble.html.md"""
 
@@ -6,11 +6,10 @@ Docs: https://genstudy.github.io/genstudy/ensemble.html.md"""
 
 # %% ../nbs/06e_ensemble.ipynb #28cb3cfe
 from __future__ import annotations
-import copy, math, os, random, tempfile, time
+import copy, importlib, math, os, random, tempfile, time
 from dataclasses import dataclass, asdict, field
-from functools import partial
 from pathlib import Path
-import numpy as np, torch, torch.nn as nn, torch.nn.functional as F
+import numpy as np, torch, torch.nn as nn
 from torch import Tensor
 from torch.func import stack_module_state, functional_call, vmap
 from fastai.learner import Learner
@@ -18,20 +17,10 @@ from fastai.data.core import DataLoaders
 from fastai.data.load import DataLoader
 from fastai.callback.core import Callback, CancelBatchException, CancelFitException, CancelValidException
 from fastai.callback.progress import ProgressCallback
-from fastai.callback.schedule import combined_cos
-from .core import get_profile, get_device, device_name, out_dirs, seed_everything, RunRecord
-from .gan_nets import MLPGenerator, MLPDiscriminator, generator_fn
-from .gan_losses import d_loss, g_loss, add_spectral_norm, is_spectral_normed
-from .gan_train import GANConfig, gan_config, classify_run, train_gan
-from .diffusion import DiffusionObjective, EDMPrecond, diffusion_generator
-from .diffusion_train import training_step_flops
-from .diffusion_recipes import TOY_RECIPE, toy_mixture, train_toy_diffusion
-from .schedules import make_schedule
-from .unet import MLPDenoiser
+from .core import RunRecord
 
 # %% auto #0
-__all__ = ['Stacked', 'StackedAdam', 'Member', 'as_member', 'MemberRun', 'EnsembleCallback', 'GANEnsemble', 'train_gan_ensemble',
-           'DiffusionEnsemble', 'train_toy_diffusion_ensemble', 'bench_ensemble']
+__all__ = ['Stacked', 'StackedAdam', 'Member', 'as_member', 'MemberRun', 'EnsembleCallback']
 
 # %% ../nbs/06e_ensemble.ipynb #44fbbd58
 def _check_vmappable(m:nn.Module):
@@ -327,148 +316,6 @@ def _fit(cb:EnsembleCallback, progress:bool):
     learn.fit(1)
     return learn
 
-# %% ../nbs/06e_ensemble.ipynb #926b3415
-def _split_sn(D:nn.Module)->tuple:
-    "A plain copy of a spectrally normalised D (each weight = its parametrisation's `original`) and the power-iteration vectors (u, v) by weight name."
-    from torch.nn.utils import parametrize
-    plain, uv = copy.deepcopy(D), {}
-    for name, mod in plain.named_modules():
-        if is_spectral_normed(mod):
-            sn = mod.parametrizations.weight[0]
-            uv[f"{name}.weight" if name else 'weight'] = (sn._u.detach().clone(), sn._v.detach().clone())
-            parametrize.remove_parametrizations(mod, 'weight', leave_parametrized=False)
-    return plain, uv
-
-def _sn_names(n:str)->tuple:   # a plain weight name -> its names in a spectrally normalised module's state dict
-    mod = n.rsplit('.', 1)[0] + '.' if '.' in n else ''
-    return f"{mod}parametrizations.weight.original", f"{mod}parametrizations.weight.0._u", f"{mod}parametrizations.weight.0._v"
-
-_GAN_UNSUPPORTED = dict(opt=lambda c: c.opt != 'adam', clip=lambda c: c.clip is not None, r1=lambda c: c.r1 > 0, sn_g=lambda c: c.sn_g,
-                        augment=lambda c: c.augment is not None)
-
-class GANEnsemble(EnsembleCallback):
-    "N GAN runs of one architecture and objective as one: D and G steps of every member at once (GANCallback's iteration, vectorised)."
-    def __init__(self,
-        cfg:GANConfig,            # the objective and optimiser settings all members share
-        members:list,             # N `Member`s (seed; lr or lr_g/lr_d; gp)
-        nets,                     # () -> (G, D), called after seeding each member
-        data, steps:int,          # as `EnsembleCallback`
-        bs:int,                   # minibatch per D/G step
-        device,
-        z_dim:int|None=None,      # latent size (default: G.z_dim)
-        log_every:int=50, probe=None, ckpt_every:int=0, ckpt_dir=None,   # as `train_gan_ensemble`
-    ):
-        bad = [k for k, f in _GAN_UNSUPPORTED.items() if f(cfg)]
-        if bad: raise NotImplementedError(f"GAN ensembles support Adam with the five losses, n_critic, WGAN-GP and spectral norm on D; not {', '.join(bad)}")
-        super().__init__(members, steps, data, bs * cfg.n_critic, device, log_every, ckpt_every, ckpt_dir)
-        self.cfg, self.B, self.probe = cfg, bs, probe
-        Gs, Ds = [], []
-        for m in self.members:   # each member initialised as a solo run is: seed_everything(seed), build the nets, then SN on D
-            seed_everything(m.seed)
-            G, D = nets()
-            if cfg.sn_d: add_spectral_norm(D)
-            Gs.append(G); Ds.append(D)
-        self.z_dim = z_dim or Gs[0].z_dim
-        self.sn_names = {}
-        if cfg.sn_d:
-            split = [_split_sn(D) for D in Ds]
-            Ds = [p for p, _ in split]
-            self.sn = {n: tuple(torch.stack([uv[n][i] for _, uv in split]).to(device) for i in (0, 1)) for n in split[0][1]}
-        else: self.sn = {}
-        self.G, self.D, self.G_ema = Stacked(Gs).to(device), Stacked(Ds).to(device), Stacked(Gs).to(device)
-        f64 = lambda xs: torch.tensor(xs, dtype=torch.float64, device=device)
-        self.lr_g = f64([m.lr_g or m.lr or cfg.lr_g for m in self.members])
-        self.lr_d = f64([m.lr_d or m.lr or cfg.lr_d for m in self.members])
-        self.gp = torch.tensor([cfg.gp if m.gp is None else m.gp for m in self.members], device=device)
-        self.gp_on = [float(g) > 0 for g in self.gp]
-        self.opt_g = StackedAdam([self.G.flat], self.lr_g, cfg.betas)
-        self.opt_d = StackedAdam([self.D.flat], self.lr_d, cfg.betas)
-        self.gens = [torch.Generator().manual_seed(m.seed) for m in self.members]
-        self.diag, self.d_steps = [{} for _ in self.members], 0
-
-    def _randn(self, n:int)->Tensor: return torch.stack([torch.randn(n, self.z_dim, generator=g) for g in self.gens]).to(self.dev)
-    def _D(self, x:Tensor)->Tensor:
-        "Every member's D on (N, B, d) samples; with spectral norm, one power iteration per call (as in training mode)."
-        if not self.sn: return self.D(x)
-        P = self.D.views()
-        for n, (u, v) in self.sn.items():
-            W = P[n]; Wm = W.flatten(2)
-            with torch.no_grad():   # new tensors, not in-place: an earlier call's graph still holds the old u, v (torch clones them)
-                u = F.normalize(torch.bmm(Wm, v[..., None])[..., 0], dim=1, eps=1e-12)
-                v = F.normalize(torch.bmm(Wm.transpose(1, 2), u[..., None])[..., 0], dim=1, eps=1e-12)
-            self.sn[n] = (u, v)
-            sigma = (u * torch.bmm(Wm, v[..., None])[..., 0]).sum(1)   # σ = uᵀWv (Miyato et al. 2018, Eq. 8 and Algorithm 1)
-            P[n] = W / _view(sigma, W)
-        return self.D(x, params=P)
-    def _gp(self, real:Tensor, fake:Tensor)->Tensor:   # (N,) λ_k · E[(‖∇D(x̂)‖ − 1)²] (Gulrajani et al. 2017, Eq. 3), ε from each member's generator
-        eps = torch.stack([torch.rand(real.shape[1], *[1] * (real.ndim - 2), generator=g) if on else torch.zeros(real.shape[1], *[1] * (real.ndim - 2))
-                           for g, on in zip(self.gens, self.gp_on)]).to(real)
-        x_hat = (eps * real.detach() + (1 - eps) * fake.detach()).requires_grad_(True)
-        (grad,) = torch.autograd.grad(self._D(x_hat).sum(), x_hat, create_graph=True)
-        return self.gp * ((grad.flatten(2).norm(dim=2) - 1) ** 2).mean(1)
-
-    def _iteration(self):
-        c, B = self.cfg, self.B
-        real_all, ok = self._batch(), self.alive.clone()
-        
-        for k in range(c.n_critic):
-            real, z = real_all[:, k * B:(k + 1) * B], self._randn(B)
-            with torch.no_grad(): fake = self.G(z)
-            d_r, d_f = self._D(real), self._D(fake)
-            adv = vmap(partial(d_loss, kind=c.loss))(d_r, d_f)
-            loss = adv + self._gp(real, fake) if any(self.gp_on) else adv
-            (grad,) = torch.autograd.grad(loss.sum(), self.D.flat)
-            d_grad = _grad_norm(grad)
-            ok = ok & torch.isfinite(loss) & torch.isfinite(d_grad)
-            self.opt_d.step([grad], ok); self.d_steps += 1
-        lg = vmap(partial(g_loss, kind=c.loss))(self._D(self.G(self._randn(B))))
-        (grad,) = torch.autograd.grad(lg.sum(), self.G.flat)
-        vals = dict(d_loss=adv.detach(), g_loss=lg.detach(), d_real=d_r.detach().mean(1), d_fake=d_f.detach().mean(1), d_grad=d_grad, g_grad=_grad_norm(grad))
-        ok = ok & torch.stack([torch.isfinite(v) for v in vals.values()]).all(0)
-        self.opt_g.step([grad], ok)
-        _ema_step(self.G_ema, self.G, 1 - min(c.ema_beta, (1 + self.step) / (10 + self.step)), ok)
-        return vals, ok
-
-    def _log_member(self, k:int, step:int, vals:dict, died:bool):
-        d = self.diag[k]
-        d.setdefault('step', []).append(step)
-        for n, v in vals.items(): d.setdefault(n, []).append(float(v.double().mean()))
-        d.setdefault('ada_p', []).append(0.0)
-        if self.probe is not None:
-            if died: pr = {n: float('nan') for n in d if n not in vals and n not in ('step', 'ada_p', 'diverged_at')}
-            else: pr = self.probe(generator_fn(self.G_ema.module(k).to(self.dev)))
-            for n, v in pr.items(): d.setdefault(n, []).append(v)
-        if died: d['diverged_at'] = step
-
-    def d_module(self, k:int)->nn.Module:
-        "Member k's discriminator as a stand-alone module (spectrally normalised when the configuration says so)."
-        D = self.D.module(k)
-        if not self.sn: return D
-        with torch.random.fork_rng(devices=[]): add_spectral_norm(D)
-        D.load_state_dict(self._d_state(k)); return D
-    def _d_state(self, k:int)->dict:
-        sd = self.D.state(k)
-        for n, (u, v) in self.sn.items():
-            w, nu, nv = _sn_names(n)
-            sd[w], sd[nu], sd[nv] = sd.pop(n), u[k].cpu().clone(), v[k].cpu().clone()
-        return sd
-    def _member_state(self, k:int)->dict:
-        return dict(kind='gan', cfg=asdict(self.cfg), G=self.G.state(k), D=self._d_state(k), G_ema=self.G_ema.state(k),
-                    opt_g=self.opt_g.state(k), opt_d=self.opt_d.state(k), rng=self.gens[k].get_state(), d_steps=self.d_steps,
-                    diag=copy.deepcopy(self.diag[k]))
-    def _load_member(self, k:int, s:dict):
-        if s.get('kind') != 'gan' or s['cfg'] != asdict(self.cfg): raise ValueError("the checkpoint was written with another GANConfig; resume with the same one")
-        self.G.load(k, s['G']); self.G_ema.load(k, s['G_ema'])
-        sd = dict(s['D'])
-        with torch.no_grad():
-            for n, (u, v) in self.sn.items():
-                w, nu, nv = _sn_names(n)
-                sd[n] = sd.pop(w); u[k].copy_(sd.pop(nu)); v[k].copy_(sd.pop(nv))
-        self.D.load(k, sd)
-        self.opt_g.load(k, s['opt_g']); self.opt_d.load(k, s['opt_d']); self.gens[k].set_state(s['rng'])
-        self.d_steps, self.diag[k] = s['d_steps'], copy.deepcopy(s['diag'])
-
-# %% ../nbs/06e_ensemble.ipynb #f09ce006
 def _finish_or_fail(recs:list, fn):
     "Run `fn`; if it raises, mark every still-running record failed before re-raising."
     try: return fn()
@@ -477,253 +324,11 @@ def _finish_or_fail(recs:list, fn):
             if r is not None and r['status'] == 'running': r['error'] = f"{type(e).__name__}: {e}"; r.finish('failed')
         raise
 
-def train_gan_ensemble(
-    members:list,                         # Member specs (or seeds, (seed, lr) tuples, dicts): N ≥ 1 runs of one architecture
-    data,                                 # (P, d) points shared by all, or a list / (N, P, d) tensor of each member's points
-    cfg:str|GANConfig='ns',               # preset name or GANConfig shared by all members (per-member lr and gp via Member)
-    nets=None,                            # () -> (G, D), called after seeding each member (default: MLPGenerator(z_dim=2), MLPDiscriminator(pac=pac))
-    pac:int=1,                            # PacGAN packing of the default D
-    steps:int|None=None,                  # generator steps (default: the profile's toy_steps)
-    bs:int|None=None,                     # minibatch per D/G step (default: the profile's batch size)
-    profile:str='smoke',                  # budgets and where outputs go
-    name:str|None=None,                   # run name of members without their own (default: the preset / loss)
-    study:str='gan',                      # results/<study>/
-    probe=None,                           # diagnostics probe: probe(gen) -> dict(diversity=..., ...), run per member
-    final_probe=None,                     # probe for the final metrics (default: `probe`)
-    log_every:int|None=None,              # diagnostics interval (default: the profile's)
-    ckpt_every:int|None=None,             # checkpoint interval (default: the profile's ckpt_every; 0: none)
-    ckpt_dir:str|Path|None=None,          # default: <scratch>/ckpt/ensemble/<study>-<name>-<time>
-    resume=None,                          # an ensemble checkpoint folder, or one checkpoint file per member
-    results_dir:str|Path|None=None,       # override where records go
-    device=None,
-    progress:bool=False,                  # fastai's progress bar
-    record:bool=True,                     # write one run record per member
-    config_extra:dict|None=None,          # more fields for every record's config
-)->list:                                  # one MemberRun per member, in order
-    "Train N 2-D GAN runs as one ensemble on the fastai Learner; label, record and return each member as `train_gan` would."
-    members = [as_member(m) for m in members]
-    if not members: raise ValueError("an ensemble needs at least one member")
-    cfg_name = cfg if isinstance(cfg, str) else cfg.loss
-    cfg, prof, dev = gan_config(cfg), get_profile(profile), get_device(device)
-    nets = nets or (lambda: (MLPGenerator(z_dim=2), MLPDiscriminator(pac=pac)))
-    steps, bs = steps or prof.train.toy_steps, bs or prof.data.batch_size
-    log_every = log_every or prof.train.log_every
-    ckpt_every = prof.train.ckpt_every if ckpt_every is None else ckpt_every
-    cb = GANEnsemble(cfg, members, nets, data, steps, bs, dev, log_every=log_every, probe=probe, ckpt_every=ckpt_every, ckpt_dir=None)
-    cb.ckpt_dir = Path(ckpt_dir) if ckpt_dir else out_dirs(prof).scratch/'ckpt'/'ensemble'/f"{study}-{name or cfg_name}-{time.strftime('%Y%m%dT%H%M%S')}"
-    states = _resume_states(resume, len(members))
-    if states: cb.load(states)
-    G0, D0 = cb.G.template, cb.d_module(0)
-    shape = tuple(cb.data.shape[-2:])
-    recs = []
-    for k, m in enumerate(members):
-        config = dict(preset=cfg_name, **{**asdict(cfg), 'lr_g': float(cb.lr_g[k]), 'lr_d': float(cb.lr_d[k]), 'gp': float(cb.gp[k])},
-                      steps=steps, bs=bs, seed=m.seed, log_every=log_every, G=type(G0).__name__, D=type(D0).__name__,
-                      params_G=sum(p.numel() for p in G0.parameters()), params_D=sum(p.numel() for p in D0.parameters()),
-                      pac=getattr(D0, 'pac', 1), data=f"points{shape}", **(config_extra or {}))
-        rec = RunRecord(study, m.name or name or cfg_name, config=config, seed=m.seed, profile=prof, results_dir=results_dir, device=dev) if record else None
-        if rec is not None: rec['ensemble'] = dict(size=len(members), member=k, trainer='genstudy.ensemble.GANEnsemble')
-        recs.append(rec)
-    _finish_or_fail(recs, lambda: _fit(cb, progress))
-    done = cb.step - (states[0]['step'] if states else 0)
-    runs = []
-    for k, m in enumerate(members):
-        def one():
-            diag = dict(cb.diag[k])
-            diagnosis, why = classify_run(diag, cfg.loss)
-            d = int(cb.diverged[k]) or None
-            G_ema, G = cb.G_ema.module(k).to(dev), cb.G.module(k).to(dev)
-            metrics = dict(steps_done=d or cb.step, d_steps=(d or cb.step) * cfg.n_critic, ms_per_step=1e3 * cb.fit_s / max(done, 1),
-                           diagnosis=diagnosis, ada_p=None)
-            if d is None and (final_probe or probe) is not None:
-                fp = final_probe or probe
-                metrics.update({f"final_{n}": v for n, v in fp(generator_fn(G_ema)).items()})
-                metrics.update({f"final_raw_{n}": v for n, v in fp(generator_fn(G)).items()})
-            rec = recs[k]
-            if rec is not None:
-                rec.logs['diag'] = diag; rec.metrics['diagnosis_why'] = why
-                rec.finish('ok' if d is None else 'diverged', **metrics)
-            return MemberRun(m, 'ok' if d is None else 'diverged', d, diagnosis, why, metrics, diag, G_ema,
-                             dict(G=G, D=cb.d_module(k).to(dev)), generator_fn(G_ema), rec, cb.saved[k][-1] if cb.saved[k] else None)
-        runs.append(_finish_or_fail(recs[k:], one))
-    return runs
+# %% ../nbs/06e_ensemble.ipynb #c63696ea
+_MOVED = dict(GANEnsemble='gan_ensemble', train_gan_ensemble='gan_ensemble', DiffusionEnsemble='diffusion_ensemble',
+              train_toy_diffusion_ensemble='diffusion_ensemble', bench_ensemble='bench_ensemble')
 
-# %% ../nbs/06e_ensemble.ipynb #f0d90000
-class DiffusionEnsemble(EnsembleCallback):
-    "N diffusion runs of one denoiser and objective as one, with `train_diffusion`'s optimiser (fastai Adam, one-cycle) and EMA."
-    def __init__(self,
-        objective:DiffusionObjective,  # what every member learns
-        members:list,                  # N `Member`s (seed; lr: the one-cycle peak)
-        nets:list,                     # N denoisers of one architecture, each built after seeding its member
-        data, steps:int, bs:int, device,   # as `EnsembleCallback`
-        lr:float=2e-4,                 # peak learning rate of members without their own
-        pct_start:float=0.25,          # share of one-cycle spent warming up
-        ema_decay:float=0.999, ema_warmup:float=10.,   # as `EMA`
-        log_every:int=50, ckpt_every:int=0, ckpt_dir=None,
-    ):
-        super().__init__(members, steps, data, bs, device, log_every, ckpt_every, ckpt_dir)
-        if objective.p_uncond: raise NotImplementedError("ensembles train unconditional denoisers")
-        self.objective, self.pct_start, self.ema_decay, self.ema_warmup = objective, pct_start, ema_decay, ema_warmup
-        nets = list(nets) * (self.N // len(nets))
-        self.net, self.ema = Stacked(nets).to(device), Stacked(nets).to(device)
-        self.lr_max = [m.lr or lr for m in self.members]
-        # fit_one_cycle's schedules, evaluated by fastai's own functions at the same pct_train
-        self.lr_sched = [combined_cos(pct_start, np.array([l]) / 25., np.array([l]), np.array([l]) / 1e5) for l in self.lr_max]
-        self.mom_sched = combined_cos(pct_start, 0.95, 0.85, 0.95)
-        self.opt = StackedAdam([self.net.flat], torch.tensor(self.lr_max, dtype=torch.float64, device=device), (0.95, 0.99), eps=1e-5, style='fastai')
-        self.gens = [torch.Generator(device=device).manual_seed(m.seed) for m in self.members]
-        self.losses, self.n_ema = [[] for _ in self.members], 0
-
-    def _iteration(self):
-        x0 = self._batch()
-        noised = [self.objective.batch(x0[k], g) for k, g in enumerate(self.gens)]   # each member's σ and noise from its own generator
-        inputs = [torch.stack(a) for a in zip(*[b[0] for b in noised])]
-        target, weight = torch.stack([b[1] for b in noised]), torch.stack([b[2] for b in noised])
-        pred = self.net(*inputs)
-        per = (pred.float() - target.float()).pow(2).flatten(2).mean(2)   # weighted_mse, member by member
-        loss = (weight.float() * per).mean(1)                               # (N,)
-        ok = self.alive & torch.isfinite(loss)
-        grads = torch.autograd.grad(loss.sum(), self.net.flat)
-        pct = self.step / self.steps
-        lr = torch.tensor([float(s(pct)[0]) for s in self.lr_sched], dtype=torch.float64, device=self.dev)
-        self.opt.step(grads, ok, lr=lr, betas=(self.mom_sched(pct), 0.99))
-        n = self.n_ema
-        d = self.ema_decay if not self.ema_warmup else min(self.ema_decay, (1 + n) / (self.ema_warmup + n))
-        _ema_step(self.ema, self.net, 1 - d, ok); self.n_ema += 1
-        return dict(loss=loss.detach()), ok
-
-    def _log_member(self, k:int, step:int, vals:dict, died:bool):
-        self.losses[k] += [float(v) for v in vals['loss'][:len(vals['loss']) - died]]   # a diverged step's loss is not kept (as DiffusionCallback)
-    def _member_state(self, k:int)->dict:
-        return dict(kind='diffusion', objective=self.objective.as_dict(), lr_max=self.lr_max[k], model=self.net.state(k), ema=self.ema.state(k),
-                    n_ema=self.n_ema, opt=self.opt.state(k), noise_gen=self.gens[k].get_state(), losses=list(self.losses[k]))
-    def _load_member(self, k:int, s:dict):
-        if s.get('kind') != 'diffusion' or s['objective'] != self.objective.as_dict() or s['lr_max'] != self.lr_max[k]:
-            raise ValueError("the checkpoint was written with another objective or learning rate; resume with the same ones")
-        self.net.load(k, s['model']); self.ema.load(k, s['ema']); self.opt.load(k, s['opt'])
-        self.gens[k].set_state(s['noise_gen']); self.n_ema, self.losses[k] = s['n_ema'], list(s['losses'])
-
-# %% ../nbs/06e_ensemble.ipynb #584c29cd
-def train_toy_diffusion_ensemble(
-    members:list,            # Member specs (or seeds, (seed, lr) tuples, dicts); lr is the peak of the one-cycle schedule
-    kind:str='ring',         # 'ring' or 'grid': each member trains on toy_mixture(kind, seed=its seed), as train_toy_diffusion does
-    steps:int|None=None,     # optimiser steps (default: the profile's toy_steps)
-    profile='smoke',         # profile name or Profile
-    objective:str='edm',     # 'edm' (the recipe) or 'eps' (DDPM baseline)
-    bs:int|None=None,        # batch size (default: the recipe's)
-    study:str='diffusion',   # results/<study>/
-    name:str|None=None,      # run name (default: '<kind>-<objective>', as the solo recipe)
-    log_every:int|None=None, # how often the losses are read off the device
-    ckpt_every:int|None=None,# checkpoint interval (default: the profile's; 0: none)
-    ckpt_dir:str|Path|None=None,
-    resume=None,             # an ensemble checkpoint folder, or one checkpoint file per member
-    results_dir:str|Path|None=None,
-    device=None,
-    progress:bool=False,
-    record:bool=True,        # one run record per member
-)->list:                     # one MemberRun per member; .gen samples in the mixture's own units; .extra holds mix and scale
-    "Train the 2-D diffusion recipe (`TOY_RECIPE`) for N members at once; each equals `train_toy_diffusion` with its seed and lr."
-    members = [as_member(m) for m in members]
-    if not members: raise ValueError("an ensemble needs at least one member")
-    if objective not in ('edm', 'eps'): raise ValueError(f"objective must be 'edm' or 'eps', got {objective!r}")
-    prof, r, dev, edm = get_profile(profile), TOY_RECIPE, get_device(device), objective == 'edm'
-    bs = bs or r['bs']
-    steps, log_every = steps or prof.train.toy_steps, log_every or prof.train.log_every
-    ckpt_every = prof.train.ckpt_every if ckpt_every is None else ckpt_every
-    mixes, nets = [], []
-    for m in members:   # as train_toy_diffusion: data from the seed, then seed_everything and the net
-        mix, scale = toy_mixture(kind, r['n_points'], m.seed); mixes.append(mix)
-        seed_everything(m.seed)
-        net = MLPDenoiser(hidden=r['hidden'], n_blocks=r['n_blocks'], emb='fourier' if edm else 'sinusoidal')
-        nets.append(EDMPrecond(net) if edm else net)
-    obj = DiffusionObjective(make_schedule('linear'), prediction='edm' if edm else 'eps')
-    data = [mix.x.float() * scale for mix in mixes]
-    name = name or f"{kind}-{objective}"
-    cb = DiffusionEnsemble(obj, members, nets, data, steps, bs, dev, lr=r['lr'], ema_decay=r['ema_decay'], log_every=log_every,
-                           ckpt_every=ckpt_every, ckpt_dir=Path(ckpt_dir) if ckpt_dir else out_dirs(prof).scratch/'ckpt'/'ensemble'/f"{study}-{name}-{time.strftime('%Y%m%dT%H%M%S')}")
-    states = _resume_states(resume, len(members))
-    if states: cb.load(states)
-    net0 = nets[0]
-    flops = training_step_flops(copy.deepcopy(net0).to(dev), obj, (cb.data[0, :bs],))
-    recs = []
-    for k, m in enumerate(members):
-        cfg = dict(model=type(net0).__name__, model_config=getattr(getattr(net0, 'net', net0), 'config', {}), n_params=sum(p.numel() for p in net0.parameters()),
-                   objective=obj.as_dict(), steps=steps, batch_size=bs, lr=cb.lr_max[k], wd=0., one_cycle=True, pct_start=cb.pct_start,
-                   ema_decay=r['ema_decay'], ema_warmup=cb.ema_warmup, amp=False, channels_last=False, conditional=False,
-                   data=kind, n_points=r['n_points'], scale=scale)
-        rec = RunRecord(study, m.name or name, cfg, m.seed, prof, results_dir if results_dir is not None else out_dirs(prof).results, device=dev) if record else None
-        if rec is not None: rec['ensemble'] = dict(size=len(members), member=k, trainer='genstudy.ensemble.DiffusionEnsemble')
-        recs.append(rec)
-    _finish_or_fail(recs, lambda: _fit(cb, progress))
-    new = cb.step - (states[0]['step'] if states else 0)
-    runs = []
-    for k, m in enumerate(members):
-        d = int(cb.diverged[k]) or None
-        done = d - 1 if d else cb.step
-        ema = cb.ema.module(k).to(dev).eval().requires_grad_(False)
-        tail = cb.losses[k][-50:]
-        metrics = dict(steps=done, images_seen=done * bs, flops_per_step=flops, train_flops=flops * done, final_loss=float(np.mean(tail)) if tail else None,
-                       diverged_step=d, resumed_from=states[0]['step'] if states else None, s_per_step=round(cb.fit_s / new, 5) if new > 0 else None,
-                       checkpoint=str(cb.saved[k][-1]) if cb.saved[k] else None, train_s_total=round(cb.train_s, 3))
-        rec = recs[k]
-        if rec is not None:
-            rec.logs['loss'] = [float(f"{l:.6g}") for l in cb.losses[k]]
-            rec.logs['checkpoints'] = [str(p) for p in cb.saved[k]]
-            rec.finish('ok' if d is None else 'diverged', **metrics)
-        gen = diffusion_generator(ema, obj, TOY_RECIPE['sampler'], TOY_RECIPE['sampler_steps'], shape=(2,), scale=scale)
-        runs.append(MemberRun(m, 'ok' if d is None else 'diverged', d, None, {}, metrics, dict(loss=list(cb.losses[k])), ema,
-                              dict(net=cb.net.module(k).to(dev)), gen, rec, cb.saved[k][-1] if cb.saved[k] else None,
-                              dict(mix=mixes[k], scale=scale)))
-    return runs
-
-# %% ../nbs/06e_ensemble.ipynb #d4925385
-def bench_ensemble(
-    n:int=16,                  # ensemble size N
-    steps:int=50,              # training steps of every run (the ensemble's and each sequential run's; the first step of each trainer, its warm-up, is counted)
-    device=None,               # where to train (default: genstudy.core.get_device())
-    configs=('gan-ns', 'diffusion-edm'),   # the 2-D GAN (NS preset, the study's MLPs) and the 2-D diffusion recipe
-    bs:int|None=None,          # GAN batch size (default: TOY_RECIPE['bs'], as the mode-coverage study trains)
-    verbose:bool=True,         # print the table
-)->list:                       # one dict per configuration
-    "Time an ensemble of N against the same N runs trained one after another by the library's solo path."
-    dev, rows = get_device(device), []
-    bs = bs or TOY_RECIPE['bs']
-    lrs = np.geomspace(1e-4, 1e-3, n)
-    with tempfile.TemporaryDirectory() as tmp:
-        for config in configs:
-            if config == 'gan-ns':
-                data = toy_mixture('ring', TOY_RECIPE['n_points'], 0)[0].x
-                members = [Member(seed=i, lr=float(lr)) for i, lr in enumerate(lrs)]
-                kw = dict(steps=steps, bs=bs, log_every=steps, ckpt_every=0, record=False, device=dev)
-                ens = train_gan_ensemble(members, data, 'ns', **kw)[0].metrics['ms_per_step']
-                alone = train_gan_ensemble(members[:1], data, 'ns', **kw)[0].metrics['ms_per_step']
-                seq = 0.
-                for m in members:
-                    seed_everything(m.seed)
-                    run = train_gan(MLPGenerator(z_dim=2), MLPDiscriminator(), data, gan_config('ns', lr_g=m.lr, lr_d=m.lr), steps=steps, bs=bs, seed=m.seed,
-                                    log_every=steps, ckpt_every=0, record=False, progress=False, device=dev)
-                    seq += run.metrics['ms_per_step']
-                batch = bs
-            elif config == 'diffusion-edm':
-                members = [Member(seed=i) for i in range(n)]
-                kw = dict(steps=steps, ckpt_every=0, record=False, device=dev, ckpt_dir=Path(tmp)/'ens')
-                ens = 1e3 * train_toy_diffusion_ensemble(members, 'ring', **kw)[0].metrics['s_per_step']
-                alone = 1e3 * train_toy_diffusion_ensemble(members[:1], 'ring', **kw)[0].metrics['s_per_step']
-                seq = 0.
-                for m in members:
-                    run, _, _ = train_toy_diffusion('ring', steps, m.seed, device=dev, results_dir=Path(tmp)/'results', ckpt_every=steps,
-                                                    ckpt_dir=Path(tmp)/f"solo{m.seed}")
-                    seq += 1e3 * run.record.metrics['s_per_step']
-                batch = TOY_RECIPE['bs']
-            else: raise ValueError(f"unknown configuration {config!r}; known: 'gan-ns', 'diffusion-edm'")
-            rows.append(dict(config=config, N=n, steps=steps, bs=batch, ms_per_step_ensemble=round(ens, 2), ms_per_step_sequential=round(seq, 2),
-                             speedup=round(seq / ens, 2), ms_per_step_alone_x_N=round(alone * n, 2), speedup_vs_alone=round(alone * n / ens, 2),
-                             device=device_name(dev)))
-    if verbose:
-        print(f"{'config':<15}{'N':>4}{'ms/step ensemble':>18}{'ms/step sequential xN':>23}{'speed-up':>10}{'alone xN':>10}{'vs alone':>10}")
-        for r in rows:
-            print(f"{r['config']:<15}{r['N']:>4}{r['ms_per_step_ensemble']:>18.1f}{r['ms_per_step_sequential']:>23.1f}{r['speedup']:>9.1f}x"
-                  f"{r['ms_per_step_alone_x_N']:>10.1f}{r['speedup_vs_alone']:>9.1f}x")
-        print(f"device: {rows[0]['device'] if rows else device_name(dev)}; sequential = N runs of train_gan / train_toy_diffusion, "
-              f"alone = this trainer with N=1, times N")
-    return rows
+def __getattr__(name:str):
+    "The ensemble trainers, from their own modules on first use (they import this one: importing them here at load time would be a cycle)."
+    if name in _MOVED: return getattr(importlib.import_module(f"genstudy.{_MOVED[name]}"), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
