@@ -14,9 +14,9 @@ import numpy as np, torch
 
 # %% auto #0
 __all__ = ['PROFILES', 'FIG_WIDTH_PX', 'MIN_TEXT_PX', 'get_device', 'device_name', 'seed_everything', 'DataBudget', 'TrainBudget',
-           'EvalBudget', 'Profile', 'get_profile', 'project_root', 'OutDirs', 'out_dirs', 'illustration_dirs',
-           'env_info', 'atomic_write_text', 'new_run_id', 'RunRecord', 'load_records', 'provenance', 'layout_figure',
-           'save_fig']
+           'EvalBudget', 'Profile', 'get_profile', 'project_root', 'OutDirs', 'out_dirs', 'display_path',
+           'illustration_dirs', 'env_info', 'atomic_write_text', 'new_run_id', 'RunRecord', 'load_records',
+           'provenance', 'layout_figure', 'save_fig']
 
 # %% ../nbs/00_core.ipynb #89f91a3b
 def get_device(
@@ -204,6 +204,16 @@ def out_dirs(
         raise ValueError(f"profile {profile.name!r} is a scratch profile and must not write into {root/'figures'} "
                          f"or {root/'results'}; pass out=None (scratch/{profile.name}) or another folder")
     return dirs
+
+# %% ../nbs/00_core.ipynb #a7007d3c
+def display_path(
+    p:str|Path,            # a file or folder
+    root:Path|None=None,   # the project root (default: `project_root()`)
+)->str:                    # `p` relative to the project when it lies inside it, else as given
+    "A path as genstudy prints it: relative to the project, so that outputs carry no machine's absolute paths."
+    p = Path(p)
+    try: return str(p.resolve().relative_to((root or project_root()).resolve())) or '.'
+    except ValueError: return str(p)
 
 # %% ../nbs/00_core.ipynb #9417fff8
 def illustration_dirs()->OutDirs:

