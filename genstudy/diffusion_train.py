@@ -388,6 +388,11 @@ def _peek_batch(dl)->tuple:
     else: b = dl.do_batch([dl.do_item(i) for i in range(dl.bs)])
     return tuple(o.to(dl.device) if isinstance(o, Tensor) and dl.device is not None else o for o in b)
 
+class _Compile(Callback):
+    "torch.compile the network in place once the EMA copy exists (the average stays eager; state-dict keys are unchanged)."
+    order = 25
+    def before_fit(self): self.learn.model.compile()
+
 def _image_size(dl)->int|None:
     "The side of the images a loader holds before padding (None for points)."
     x = dl.tensors[0] if isinstance(dl, DeviceDL) else getattr(dl.dataset, 'x', None)
@@ -440,7 +445,7 @@ def train_diffusion(
     fast:bool=True,                 # the fast step (see above); False: the legacy path
     log_every:int|None=None,        # fast path: steps between reads of the losses (default: the profile's log_every)
     time_budget_s:float|None=None,  # also stop after this many seconds of training (the schedule spans whichever budget ends first)
-    compile:bool=False,             # torch.compile the network (fast path on CUDA only)
+    compile:bool=False,             # torch.compile the network (fast path, CUDA and the gpu profile only; untested on a device so far)
 )->DiffusionRun:
     "Train a diffusion model for `steps` steps (or `time_budget_s` seconds) on the fastai Learner, with checkpoints and a run record."
     from fastai.learner import Learner
@@ -473,11 +478,11 @@ def train_diffusion(
     model.to(dls.device)
     try:
         flops = training_step_flops(model, objective, _peek_batch(dls.train), conditional)
-        if compile and fast and dls.device is not None and torch.device(dls.device).type == 'cuda': model.compile()
         dcb = DiffusionCallback(objective, steps, seed, conditional, log_every=log_every, time_budget_s=time_budget_s)
         ecb = EMACallback(ema_decay, ema_warmup, foreach=fast)
         ckcb = StepCheckpoint(ckpt_dir, ckpt_every or prof.train.ckpt_every, resume, keep=ckpt_keep)
         extra = [BF16Autocast()] if amp else []
+        if compile and cuda_gpu: extra.append(_Compile())
         if channels_last:
             from fastai.callback.channelslast import ChannelsLast
             extra.append(ChannelsLast())
