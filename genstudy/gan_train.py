@@ -10,12 +10,12 @@ import contextlib, copy, math, os, random, time
 from dataclasses import dataclass, asdict, fields, replace, field
 from pathlib import Path
 import numpy as np, torch, torch.nn as nn, torch.nn.functional as F
+from .core import get_profile, get_device, out_dirs, RunRecord   # before fastai: in a notebook kernel this puts genstudy's filter for fastai's torch.jit.script FutureWarning in place
 from fastai.learner import Learner
 from fastai.data.core import DataLoaders
 from fastai.data.load import DataLoader
 from fastai.callback.core import Callback, CancelBatchException, CancelFitException, CancelEpochException, CancelValidException
 from fastai.callback.progress import ProgressCallback
-from .core import get_profile, get_device, out_dirs, RunRecord
 from .modes import mode_stats
 from .gan_nets import generator_fn
 from .gan_losses import LOSSES, d_loss, g_loss, gradient_penalty, r1_penalty, clip_weights, add_spectral_norm
@@ -152,7 +152,7 @@ def classify_run(
     vals = {k: _arr(diag, k) for k in _DIAG_KEYS}
     why = {}
     bad = [k for k, v in vals.items() if len(v) and (~np.isfinite(v)).any()]
-    big = [k for k in ('d_loss', 'g_loss') if len(vals[k]) and np.nanmax(np.abs(vals[k])) > t['diverge_abs']]
+    big = [k for k in ('d_loss', 'g_loss') if len(vals[k]) and not np.isnan(vals[k]).all() and np.nanmax(np.abs(vals[k])) > t['diverge_abs']]   # all-NaN: not too large (and no numpy warning)
     if bad or big or diag.get('diverged_at') is not None:
         return 'diverged', dict(non_finite=bad, too_large=big, diverged_at=diag.get('diverged_at'))
     n = len(vals['g_grad'])
