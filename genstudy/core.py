@@ -13,8 +13,8 @@ from typing import Any
 import numpy as np, torch
 
 # %% auto #0
-__all__ = ['PROFILES', 'FIG_WIDTH_PX', 'MIN_TEXT_PX', 'get_device', 'device_name', 'seed_everything', 'DataBudget', 'TrainBudget',
-           'EvalBudget', 'Profile', 'get_profile', 'project_root', 'OutDirs', 'out_dirs', 'display_path',
+__all__ = ['PROFILES', 'CODE_PATHS', 'FIG_WIDTH_PX', 'MIN_TEXT_PX', 'get_device', 'device_name', 'seed_everything', 'DataBudget',
+           'TrainBudget', 'EvalBudget', 'Profile', 'get_profile', 'project_root', 'OutDirs', 'out_dirs', 'display_path',
            'illustration_dirs', 'env_info', 'atomic_write_text', 'new_run_id', 'RunRecord', 'load_records',
            'provenance', 'layout_figure', 'save_fig']
 
@@ -223,6 +223,11 @@ def illustration_dirs()->OutDirs:
 # %% ../nbs/00_core.ipynb #32912b5e
 _PKGS = ('genstudy', 'torch', 'torchvision', 'numpy', 'fastai', 'fastcore', 'torch-fidelity', 'diffusers', 'papermill')
 
+# What "written from uncommitted code" means for a run record: changes to the code that runs — the library, its notebooks,
+# the bench scripts, the packaging. Not figures/, results/, the study notebooks' outputs or the home page's claims table:
+# a rerun rewrites those itself, so counting them would mark every record after a rerun's first notebook.
+CODE_PATHS = ('genstudy', 'bench', 'pyproject.toml', 'Makefile', ':(glob)nbs/[0-9]*.ipynb')
+
 def env_info(device:torch.device|str|None=None)->dict:
     "Versions, git commit and device of the running process, for run records."
     from importlib.metadata import version, PackageNotFoundError
@@ -235,7 +240,7 @@ def env_info(device:torch.device|str|None=None)->dict:
         root = project_root()
         commit = subprocess.run(['git', 'rev-parse', 'HEAD'], cwd=root, capture_output=True, text=True, timeout=10).stdout.strip() or None
         if commit:
-            st = subprocess.run(['git', 'status', '--porcelain', '-uno'], cwd=root, capture_output=True, text=True, timeout=10).stdout
+            st = subprocess.run(['git', 'status', '--porcelain', '-uno', '--', *CODE_PATHS], cwd=root, capture_output=True, text=True, timeout=10).stdout
             dirty = bool(st.strip())
     except (OSError, subprocess.SubprocessError): pass
     dev = get_device(device)

@@ -173,10 +173,13 @@ def claims_markdown(
     if df.empty: return None
     r = df.sort_values('started').iloc[-1]
     cell = lambda v: str(v).replace('|', '/').replace('\n', ' ')
-    lines = ['| id | claim | verdict | evidence | figures |', '|---|---|---|---|---|']
-    lines += [f"| {x['id']} | {cell(x['claim'])} | **{x['verdict']}** | {cell(x['evidence'])} | {cell(x['figures'])} |" for x in r['logs.rows']]
-    return ('\n'.join(lines) + f"\n\nVerdicts computed by the [claims page](study/claims.ipynb) from the `{profile}` profile's run "
-            f"records on {r['env.device_name']} (run {r['run_id']}); they hold at this scale only.")
+    # the statistic, seeds and n behind each verdict (records from before genstudy.claims carry only the evidence)
+    cols = [c for c in ('statistic', 'seeds', 'n') if all(c in x for x in r['logs.rows'])] or ['evidence']
+    lines = ['| id | claim | verdict | ' + ' | '.join(cols) + ' | figures |', '|---|---|---|' + '---|' * len(cols) + '---|']
+    lines += [f"| {x['id']} | {cell(x['claim'])} | **{x['verdict']}** | " + ' | '.join(cell(x[c]) for c in cols) + f" | {cell(x['figures'])} |"
+              for x in r['logs.rows']]
+    return ('\n'.join(lines) + f"\n\nVerdicts computed by the [claims page](study/claims.ipynb), which gives each one's evidence, from the "
+            f"`{profile}` profile's run records on {r['env.device_name']} (run {r['run_id']}); they hold at this scale only.")
 
 def update_home(
     index:Path,      # nbs/index.ipynb
