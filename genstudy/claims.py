@@ -208,6 +208,12 @@ def _combine_roles(per_role:dict)->tuple:
     if per_role.get('domain') != per_role['inception']: return INCONCLUSIVE, f"the extractors disagree (domain: {per_role.get('domain')}, Inception: {per_role['inception']})"
     return per_role['domain'], ''
 
+def _quality_verdict(cid, v, evidence, x:pd.DataFrame, recs:pd.DataFrame, seeds, statistic)->Verdict:
+    "A quality-page Verdict (C6, C8): records, n per extractor, extractors, reference and tuning read from the rows `x` it used."
+    n = ', '.join(sorted({f"{e} {int(k)}" for e, k in x[['extractor', 'n']].drop_duplicates().itertuples(index=False) if k}))
+    return _v(cid, v, evidence, x.drop_duplicates('run_id'), statistic=statistic, seeds=seeds, n=n,
+              extractor=', '.join(sorted(set(x.extractor))), reference=_qref(x), tuning=_quality_tuning(x, recs))
+
 def rule_c6(recs:pd.DataFrame)->Verdict:
     "C6: diffusion against GAN quality on every full data set, by KID intervals over training seeds, both extractors."
     q, budgets = _quality_common(recs, 'C6')
@@ -230,10 +236,8 @@ def rule_c6(recs:pd.DataFrame)->Verdict:
     if min_seeds < MIN_SEEDS: v, why = INCONCLUSIVE, f"{min_seeds} training seed(s) per family: no interval over seeds (the protocol asks {MIN_SEEDS})"
     at = ', '.join(f"{b:g} TFLOPs: {x[0]}" for b, x in by_budget.items())
     x = q[q.dataset.isin(full)]
-    return _v('C6', v, '; '.join(ev) + f"; verdict by training budget: {at}" + (f" — {why}" if why else ''), x.drop_duplicates('run_id'),
-              statistic='KID diffusion − GAN, 95 % t interval over training seeds, at the largest budget: ' + '; '.join(stat),
-              seeds=seeds, n=', '.join(sorted({f"{e} {int(n)}" for e, n in x[['extractor', 'n']].drop_duplicates().itertuples(index=False) if n})),
-              extractor=', '.join(sorted(set(x.extractor))), reference=_qref(x), tuning=_quality_tuning(x, recs))
+    return _quality_verdict('C6', v, '; '.join(ev) + f"; verdict by training budget: {at}" + (f" — {why}" if why else ''), x, recs, seeds,
+                            'KID diffusion − GAN, 95 % t interval over training seeds, at the largest budget: ' + '; '.join(stat))
 
 def rule_c8(recs:pd.DataFrame)->Verdict:
     "C8: does the GAN's gap to diffusion shrink on a narrow domain (MNIST's digit 0 against full MNIST)?"
@@ -257,10 +261,8 @@ def rule_c8(recs:pd.DataFrame)->Verdict:
     min_seeds, seeds = _seeds_text(q, QUALITY_NARROW)
     if min_seeds < MIN_SEEDS: v, why = INCONCLUSIVE, f"{min_seeds} training seed(s) per family: no interval over seeds (the protocol asks {MIN_SEEDS})"
     x = q[q.dataset.isin(QUALITY_NARROW)]
-    return _v('C8', v, '; '.join(ev) + f"; at {bud:g} TFLOPs" + (f" — {why}" if why else ''), x.drop_duplicates('run_id'),
-              statistic='KID ratio GAN / diffusion (each gap decided by a 95 % t interval over seeds): ' + '; '.join(stat),
-              seeds=seeds, n=', '.join(sorted({f"{e} {int(n)}" for e, n in x[['extractor', 'n']].drop_duplicates().itertuples(index=False) if n})),
-              extractor=', '.join(sorted(set(x.extractor))), reference=_qref(x), tuning=_quality_tuning(x, recs))
+    return _quality_verdict('C8', v, '; '.join(ev) + f"; at {bud:g} TFLOPs" + (f" — {why}" if why else ''), x, recs, seeds,
+                            'KID ratio GAN / diffusion (each gap decided by a 95 % t interval over seeds): ' + '; '.join(stat))
 
 # %% ../nbs/10c_claims.ipynb #a30f11e1
 def rule_c9(recs:pd.DataFrame)->Verdict:
