@@ -181,7 +181,7 @@ section#claims div.cell_output table td { line-height: 1.35; padding: 0.3rem 0.4
 '''
 
 def _mathjax(static:Path)->str:
-    "Copy MathJax 3 (CommonHTML output, its fonts, TeX extensions) from the `sphinx-mathjax-offline` package into the site, so maths renders offline."
+    "Copy MathJax 3 (CommonHTML output and its fonts) from the `sphinx-mathjax-offline` package into the site, so maths renders offline."
     from importlib import metadata
     try: src = Path(metadata.distribution('sphinx-mathjax-offline').locate_file('sphinx-mathjax-offline/static/mathjax'))
     except metadata.PackageNotFoundError: src = None
@@ -191,8 +191,9 @@ def _mathjax(static:Path)->str:
     dest = static/'mathjax'
     dest.mkdir(parents=True, exist_ok=True)
     shutil.copy2(src/'tex-chtml.js', dest/'tex-chtml.js')
-    for sub in ('output/chtml/fonts/woff-v2', 'input/tex/extensions'):
-        shutil.copytree(src/sub, dest/sub, dirs_exist_ok=True, ignore=shutil.ignore_patterns('*.json', 'all-packages.js'))
+    # tex-chtml.js holds the TeX input with base, ams, newcommand and the other core packages: every command the pages
+    # use (checked by the browser test); the optional extensions (344 KB) are left out, so the site stays under 8 MB
+    shutil.copytree(src/'output/chtml/fonts/woff-v2', dest/'output/chtml/fonts/woff-v2', dirs_exist_ok=True)
     return 'mathjax_path = "mathjax/tex-chtml.js"'
 
 _SECTIONS = {
@@ -219,7 +220,7 @@ def _sphinx_warnings(stderr:str)->list[str]:
     return [l for l in stderr.splitlines() if 'WARNING' in l or 'ERROR' in l]
 
 def _slim_site(site:Path)->None:
-    "Store each image once (a figure shown by two pages was copied twice) and as a 256-colour PNG where that is smaller (plots and digit grids lose nothing visible)."
+    "Store each image once (a figure shown by two pages was copied twice) and as a 256-colour PNG where that is smaller (plots and digit grids lose nothing visible); drop icon fonts no page uses."
     import hashlib, io
     from PIL import Image
     seen, renames = {}, {}
@@ -240,6 +241,11 @@ def _slim_site(site:Path)->None:
         q = im.quantize(256, method=Image.Quantize.FASTOCTREE) if im.mode == 'RGBA' else im.convert('RGB').quantize(256) if im.mode != 'L' else im
         buf = io.BytesIO(); q.save(buf, 'PNG', optimize=True)
         if buf.tell() < 0.9 * len(raw): p.write_bytes(buf.getvalue())
+    # the theme ships three Font Awesome fonts; a browser fetches one only for an icon of its style, and the pages use fa-solid alone
+    pages = ' '.join(p.read_text() for p in site.rglob('*.html'))
+    for style, font in (('fa-brands', 'fa-brands-400'), ('fa-regular', 'fa-regular-400')):
+        if style not in pages:
+            for f in site.glob(f"_static/vendor/fontawesome/webfonts/{font}.*"): f.unlink()
 
 def build_docs(
     dest:str|Path|None=None,    # output folder (default: `_docs/` at the project root)
