@@ -15,11 +15,19 @@ __all__ = ['STUDY_BUDGETS', 'GAN_STEPS_PER_UNET_STEP', 'budget', 'workload']
 # %% ../nbs/00a_budgets.ipynb #b0432aa2
 _ABLATE = ('WGAN-GP', 'SN', 'progressive', 'DiffAugment', 'ADA', 'all')
 STUDY_BUDGETS = {
-    # Stacked MNIST part of the mode-coverage page (the 2-D part uses the profile's toy_steps and n_toy)
+    # mode-coverage page: the 2-D part's equal search (the same number of learning rates for every method, on one tuning
+    # seed; `genstudy.tuning`) and its test seeds (steps None: the profile's toy_steps; n_toy samples scored), and Stacked MNIST.
+    # cpu: 1,000 steps, where the batch-norm GAN generator already covers most of the ring (6 of 8 modes after 1,000 steps in a plain PyTorch loop),
+    # so that 5 test seeds and a 3-point search for each of the five methods fit the page's 45 minutes
     'mode_coverage': {
-        'smoke': dict(stacked=dict(n_train=2048, bs=64, gan_steps=10, diff_steps=8, gan_ch=16, gan_lr=1e-3, unet=dict(base=8, mults=(1, 2)), sampler_steps=4)),
-        'cpu':   dict(stacked=dict(n_train=50_000, bs=64, gan_steps=1500, diff_steps=1000, gan_ch=32, gan_lr=1e-3, unet=dict(base=8, mults=(1, 2)), sampler_steps=10)),
-        'gpu':   dict(stacked=dict(n_train=100_000, bs=64, gan_steps=20_000, diff_steps=20_000, gan_ch=64, gan_lr=1e-3, unet=dict(), sampler_steps=50)),
+        'smoke': dict(toy=dict(steps=100, seeds=(0,), tune_seed=1000, gan_lrs=(1e-3, 3e-3), wgan_lrs=(3e-4, 1e-3), diff_lrs=(3e-3, 1e-2)),
+                      stacked=dict(n_train=2048, bs=64, gan_steps=10, diff_steps=8, gan_ch=16, gan_lr=1e-3, unet=dict(base=8, mults=(1, 2)), sampler_steps=4)),
+        'cpu':   dict(toy=dict(steps=1000, seeds=(0, 1, 2, 3, 4), tune_seed=1000, gan_lrs=(3e-4, 1e-3, 3e-3), wgan_lrs=(1e-4, 3e-4, 1e-3),
+                          diff_lrs=(3e-3, 1e-2, 3e-2)),
+                      stacked=dict(n_train=50_000, bs=64, gan_steps=1500, diff_steps=1000, gan_ch=32, gan_lr=1e-3, unet=dict(base=8, mults=(1, 2)), sampler_steps=10)),
+        'gpu':   dict(toy=dict(steps=None, seeds=tuple(range(10)), tune_seed=1000, gan_lrs=(1e-4, 3e-4, 1e-3, 3e-3),
+                          wgan_lrs=(3e-5, 1e-4, 3e-4, 1e-3), diff_lrs=(1e-3, 3e-3, 1e-2, 3e-2)),
+                      stacked=dict(n_train=100_000, bs=64, gan_steps=20_000, diff_steps=20_000, gan_ch=64, gan_lr=1e-3, unet=dict(), sampler_steps=50)),
     },
     'stability': {
         'smoke': dict(bs=64, gan_steps=12, diff_steps=8, gan_lrs=(2e-4, 1e-3), diff_lrs=(1e-3, 3e-3), n_points=2, n_eval=64, n_ref=256,
@@ -82,11 +90,13 @@ _UNIT = {'NS GAN': 'gan/dcgan-ns-ch64-bs64', 'WGAN-GP': 'gan/dcgan-wgangp-ch64-b
 def _pd(k): return [('fwd/unet-gpu-b128', 128 * k)]   # k extra teacher/target UNet forwards at batch 128 per distillation step
 
 def _mode_coverage(P, B):
-    S, n, toy = B['stacked'], len(P.seeds), P.train.toy_steps
+    S, T, n = B['stacked'], B['toy'], len(P.seeds)
+    toy = T['steps'] or P.train.toy_steps
+    runs = lambda lrs: 2 * (len(lrs) + len(T['seeds']))   # two mixtures x (search trials + test seeds), counted as solo runs
     digits = 3 * P.eval.n_stacked + min(3 * P.eval.n_stacked, P.eval.n_samples) + P.eval.n_ref   # three channels read, PRC digits, references
-    return [('2-D GAN, NS / SN / PacGAN2, bs 512', 'toy/gan-mlp-bs512', 3 * 2 * n * toy, []),
-            ('2-D GAN, WGAN-GP, bs 512', 'toy/gan-mlp-wgangp-bs512', 2 * n * toy, []),
-            ('2-D diffusion recipe, bs 512', 'toy/diffusion-mlp-bs512', 2 * n * toy, []),
+    return [('2-D GAN, NS / SN / PacGAN2, bs 512 (search + test seeds)', 'toy/gan-mlp-bs512', 3 * runs(T['gan_lrs']) * toy, []),
+            ('2-D GAN, WGAN-GP, bs 512 (search + test seeds)', 'toy/gan-mlp-wgangp-bs512', runs(T['wgan_lrs']) * toy, []),
+            ('2-D diffusion recipe, bs 512 (search + test seeds)', 'toy/diffusion-mlp-bs512', runs(T['diff_lrs']) * toy, []),
             ('Stacked MNIST DCGAN (pac 1 and 2), bs 64', 'gan/dcgan-3ch-pac2-ch64-bs64', 2 * n * S['gan_steps'], []),
             ('Stacked MNIST UNet, bs 64', 'diff/unet-gpu-bs64', n * S['diff_steps'], []),
             (f"Stacked MNIST DDIM-{S['sampler_steps']}, {P.eval.n_stacked:,} samples x {n}", 'fwd/unet-gpu-b500', n * P.eval.n_stacked * S['sampler_steps'], []),

@@ -24,10 +24,13 @@ __all__ = ['Stacked', 'StackedAdam', 'Member', 'as_member', 'MemberRun', 'Ensemb
 
 # %% ../nbs/06e_ensemble.ipynb #44fbbd58
 def _check_vmappable(m:nn.Module):
-    "Refuse layers whose training-mode behaviour vmap cannot reproduce member by member (batch statistics, random masks)."
+    "Refuse layers whose training-mode behaviour vmap cannot reproduce member by member (running statistics, random masks)."
+    # batch norm on batch statistics alone (track_running_stats=False) is a pure function of each member's own batch: vmap
+    # computes it member by member; running statistics would be updated in place, which vmap cannot do
     bad = sorted({type(x).__name__ for x in m.modules()
-                  if isinstance(x, nn.modules.batchnorm._BatchNorm) or (isinstance(x, nn.Dropout) and x.p > 0)})
-    if bad: raise ValueError(f"an ensemble trains nets without batch norm or dropout; {type(m).__name__} has {', '.join(bad)}")
+                  if (isinstance(x, nn.modules.batchnorm._BatchNorm) and x.track_running_stats) or (isinstance(x, nn.Dropout) and x.p > 0)})
+    if bad: raise ValueError(f"an ensemble trains nets without dropout, and with batch norm only on batch statistics "
+                             f"(track_running_stats=False); {type(m).__name__} has {', '.join(bad)}")
 
 class Stacked:
     "N nets of one architecture as one flat (N, P) parameter tensor, called as one with `vmap(functional_call)`."

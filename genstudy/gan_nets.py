@@ -62,12 +62,12 @@ class MLPGenerator(nn.Module):
         hidden:int=128,    # width of each hidden layer
         depth:int=3,       # number of hidden layers
         out_dim:int=2,     # sample dimension
-        bn:bool=False,     # batch norm after each hidden layer
+        bn:bool|str=False, # batch norm after each hidden layer; 'batch': on batch statistics only, in training and sampling alike (ensembles need it)
     ):
         super().__init__()
         self.z_dim, layers, d = z_dim, [], z_dim
         for _ in range(depth):
-            layers += [nn.Linear(d, hidden)] + ([nn.BatchNorm1d(hidden)] if bn else []) + [nn.ReLU()]
+            layers += [nn.Linear(d, hidden)] + ([nn.BatchNorm1d(hidden, track_running_stats=bn != 'batch')] if bn else []) + [nn.ReLU()]
             d = hidden
         self.net = nn.Sequential(*layers, nn.Linear(d, out_dim))
     def forward(self, z:torch.Tensor)->torch.Tensor: return self.net(z)
