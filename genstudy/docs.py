@@ -25,9 +25,11 @@ def site_settings(root:Path|None=None)->dict:
     return dict(title=web.get('title', 'genstudy'), description=web.get('description', ''))
 
 # %% ../nbs/91_docs.ipynb #6637bc3e
+def _no_main(s:str)->str: return re.sub(r'\b__main__\.', '', s)   # classes defined in the notebook being rendered print as __main__.X
+
 def _type_str(anno)->str:
     if anno is inspect.Parameter.empty: return ''
-    return anno if isinstance(anno, str) else inspect.formatannotation(anno)
+    return _no_main(anno if isinstance(anno, str) else inspect.formatannotation(anno))
 
 def _cell(s:str)->str: return str(s).replace('|', '\\|').replace('\n', ' ')
 
@@ -35,7 +37,7 @@ class ParamTableRenderer(BasicMarkdownRenderer):
     "`show_doc` as nbdev 2 drew it: the name, a plain signature, the docstring and a table of the docments."
     def _sig(self)->str:
         if self.sig is None: return str(self.dm)
-        params = [str(p) for p in self.sig.parameters.values() if p.name != 'self']
+        params = [_no_main(str(p)) for p in self.sig.parameters.values() if p.name != 'self']
         ret = '' if self.sig.return_annotation is inspect.Signature.empty else f" -> {_type_str(self.sig.return_annotation)}"
         one = f"{self.nm}({', '.join(params)}){ret}"
         return one if len(one) <= 88 else f"{self.nm}(\n" + ''.join(f"    {p},\n" for p in params) + f"){ret}"
@@ -192,8 +194,11 @@ def _mathjax(static:Path)->str:
     dest.mkdir(parents=True, exist_ok=True)
     shutil.copy2(src/'tex-chtml.js', dest/'tex-chtml.js')
     # tex-chtml.js holds the TeX input with base, ams, newcommand and the other core packages: every command the pages
-    # use (checked by the browser test); the optional extensions (344 KB) are left out, so the site stays under 8 MB
-    shutil.copytree(src/'output/chtml/fonts/woff-v2', dest/'output/chtml/fonts/woff-v2', dirs_exist_ok=True)
+    # use (checked by the browser test); the optional extensions (344 KB) are left out, and so are the fonts of styles no
+    # page sets (Fraktur, sans-serif, script, typewriter: 117 KB; a browser fetches a font only for a glyph in it), so
+    # the site stays under 8 MB
+    shutil.copytree(src/'output/chtml/fonts/woff-v2', dest/'output/chtml/fonts/woff-v2', dirs_exist_ok=True,
+                    ignore=shutil.ignore_patterns(*(f"MathJax_{s}-*" for s in ('Fraktur', 'SansSerif', 'Script', 'Typewriter'))))
     return 'mathjax_path = "mathjax/tex-chtml.js"'
 
 _SECTIONS = {

@@ -87,6 +87,8 @@ def test_site_reads_well_offline_in_chromium(smoke_run):
                     if not info['mjx']: problems.append(f"{page}: no maths rendered (MathJax output elements absent)")
                     if not driver.execute_script("return Array.from(document.querySelectorAll('table th')).some(t => t.innerText.trim() == 'Details')"):
                         problems.append(f"{page}: no parameter table in the API entries")
+                    if '__main__.' in driver.find_element('tag name', 'body').text:
+                        problems.append(f"{page}: a signature names a class as __main__.X (the notebook's namespace) instead of X")
                 if page == 'study/claims.html' and not driver.execute_script("return document.querySelectorAll('table').length"):
                     problems.append(f"{page}: no claims table")
     finally: driver.quit()
