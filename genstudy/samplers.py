@@ -14,7 +14,7 @@ from .schedules import Schedule, t_to_sigma
 
 # %% auto #0
 __all__ = ['SPACINGS', 'SAMPLERS', 'spaced_timesteps', 'as_eps_model', 'ddpm_sample', 'ddim_sample', 'euler_sample',
-           'heun_sample', 'dpmpp_2m_sample', 'sample', 'nfe_for', 'make_generator']
+           'heun_sample', 'dpmpp_2m_sample', 'sample', 'nfe_for', 'make_generator', 'ddim_inpaint']
 
 # %% ../nbs/05_samplers.ipynb #8e24ead0
 SPACINGS = ('leading', 'linspace', 'trailing')
@@ -266,3 +266,34 @@ def make_generator(
         return x.clamp(-1, 1) if clamp else x
     gen.nfe, gen.sampler, gen.steps = nfe_for(name, steps), name, steps
     return gen
+
+# %% ../nbs/05_samplers.ipynb #f4f770e4
+def ddim_inpaint(
+    eps_model:Callable,        # eps_model(x, t) -> eps; t an int timestep (as the samplers call it)
+    schedule:Schedule,         # the training schedule
+    known:Tensor,              # (B, ...) images whose pixels under `mask` are kept
+    mask:Tensor,               # (B or 1, ...) 1 where `known` is kept, 0 where the model fills in
+    steps:int=50,              # DDIM steps
+    generator:torch.Generator|None=None, # seeded generator (initial and replacement noise)
+    resample:int=1,            # RePaint: each step done this many times (1: plain replacement)
+    spacing:str='trailing',
+)->tuple[Tensor, int]:         # (images like `known`, NFE)
+    "Fill in the unmasked pixels with deterministic DDIM and replacement (Song et al. 2021); RePaint's resampling when `resample` > 1."
+    if resample < 1: raise ValueError(f"resample must be >= 1, got {resample}")
+    if mask.shape[1:] != known.shape[1:]: raise ValueError(f"mask {tuple(mask.shape)} does not match the images {tuple(known.shape)}")
+    model, mask = _Counted(eps_model), mask.to(known.device, known.dtype)
+    noise = lambda: _noise(known.shape, generator, known.dtype, known.device)
+    ab = schedule.alpha_bar.to(known.device, known.dtype)
+    ts = spaced_timesteps(steps, schedule.T, spacing)
+    x = noise()
+    x = mask * (ab[ts[0]].sqrt() * known + (1 - ab[ts[0]]).sqrt() * noise()) + (1 - mask) * x
+    for i, t in enumerate(ts):
+        ab_t = ab[t]; ab_prev = ab[ts[i + 1]] if i + 1 < len(ts) else ab.new_tensor(1.)
+        for r in range(resample):
+            eps = model(x, int(t))
+            x0 = (x - (1 - ab_t).sqrt() * eps) / ab_t.sqrt()
+            x_prev = ab_prev.sqrt() * x0 + (1 - ab_prev).sqrt() * eps                          # DDIM, eta = 0
+            x_prev = mask * (ab_prev.sqrt() * known + (1 - ab_prev).sqrt() * noise()) + (1 - mask) * x_prev
+            if r + 1 < resample: x = (ab_t / ab_prev).sqrt() * x_prev + (1 - ab_t / ab_prev).sqrt() * noise()   # back up one step
+        x = x_prev
+    return x, model.nfe
