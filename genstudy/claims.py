@@ -276,19 +276,31 @@ def rule_c9(recs:pd.DataFrame)->Verdict:
         fid = {float(k): v for k, v in (x.get('metrics.diffusion_fid_by_guidance') or {}).items()}
         knob = max(v for k, v in acc.items() if k >= 1) - acc[1.0] if 1.0 in acc else 0.
         rows.append(dict(knob=knob, acc_d=x['metrics.diffusion_best_accuracy'], acc_g=x['metrics.gan_accuracy'], acc_by=acc, fid_by=fid,
-                         fid_d=x['metrics.diffusion_fid_at_best_accuracy'], fid_g=x['metrics.gan_fid'], real=x.get('metrics.real_accuracy')))
-    t = pd.DataFrame(rows)
+                         fid_d=x['metrics.diffusion_fid_at_best_accuracy'], fid_g=x['metrics.gan_fid'], real=x.get('metrics.real_accuracy'),
+                         inp=x.get('metrics.inpaint_accuracy', np.nan), inp_floor=x.get('metrics.inpaint_floor', np.nan),
+                         inp_ceiling=x.get('metrics.inpaint_ceiling', np.nan)))
+    t = pd.DataFrame(rows).astype({'inp': float, 'inp_floor': float, 'inp_ceiling': float})
     g = decide_gap(t.acc_d, t.acc_g, 0.02, higher_better=True)
+    task = t.inp.notna().all()   # the task the GAN cannot do without retraining: inpainting, scored against the half digits
+    gi = decide_gap(t.inp, t.inp_floor, 0.02, higher_better=True) if task else None
     last = t.iloc[-1]
     ev = (f"MNIST, class accuracy by the MNIST classifier (real test images {t.real.mean():.3f}); diffusion with guidance "
           + ', '.join(f"s={k:g}: {last.acc_by[k]:.2f} (FID {last.fid_by.get(k, np.nan):.1f})" for k in sorted(last.acc_by))
-          + f"; conditional GAN {t.acc_g.mean():.2f} (FID {t.fid_g.mean():.1f}); guidance adds {t.knob.mean():.2f} of accuracy over s=1")
+          + f"; conditional GAN {t.acc_g.mean():.2f} (FID {t.fid_g.mean():.1f}); guidance adds {t.knob.mean():.2f} of accuracy over s=1"
+          + (f"; inpainting (bottom half missing, no label, same network): the classifier reads {t.inp.mean():.2f} of the completed digits right, "
+             f"{t.inp_floor.mean():.2f} of the half digits and {t.inp_ceiling.mean():.2f} of the whole ones; a class-conditional GAN cannot inpaint "
+             f"without retraining" if task else '; no task beyond class-conditional sampling scored'))
     if t.real.notna().any() and t.real.mean() < 0.95: v, why = INCONCLUSIVE, 'the classifier is not reliable enough on real images'
     elif len(t) < MIN_SEEDS: v, why = INCONCLUSIVE, f"{len(t)} training seed(s) per family (the protocol asks {MIN_SEEDS})"
-    elif t.knob.mean() >= 0.05 and g['decision'] in ('a ahead', 'within margin'): v, why = 'supported', ''
-    elif g['decision'] == 'b ahead' and g['diff'] < -0.05: v, why = 'contradicted', ''
-    else: v, why = INCONCLUSIVE, 'the accuracy gap is undecided'
-    return _v('C9', v, ev + (f" — {why}" if why else ''), r, statistic=f"class accuracy, diffusion at its most accurate guidance − GAN: {_interval(g)}",
+    elif not task: v, why = INCONCLUSIVE, 'flexibility not scored: no task the GAN cannot do'
+    elif t.knob.mean() >= 0.05 and g['decision'] in ('a ahead', 'within margin') and gi['decision'] == 'a ahead': v, why = 'supported', ''
+    elif g['decision'] == 'b ahead' and g['diff'] < -0.05 and gi['decision'] != 'a ahead': v, why = 'contradicted', ''
+    else: v, why = INCONCLUSIVE, ('the GAN draws the requested class more often, while the diffusion network also inpaints' if g['decision'] == 'b ahead'
+                                  else 'inpainting does not beat the half digits' if gi['decision'] != 'a ahead'
+                                  else 'guidance adds too little accuracy' if t.knob.mean() < 0.05 else 'the accuracy gap is undecided')
+    stat = f"class accuracy, diffusion at its most accurate guidance − GAN: {_interval(g)}"
+    if task: stat += f"; inpainting accuracy − half-digit floor: {_interval(gi)}"
+    return _v('C9', v, ev + (f" — {why}" if why else ''), r, statistic=stat,
               seeds=f"{len(t)} per family", n=str(proto['n']), extractor=str(proto['extractor']),
               reference=', '.join(f"{int(v):,} real images, split not recorded" for v in set(r.get('metrics.n_ref', pd.Series(dtype=float)).dropna())) or 'not recorded',
               tuning='not recorded: GAN at the stability study\'s choice, diffusion at its preset')
