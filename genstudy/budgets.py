@@ -159,13 +159,14 @@ def _speed(P, B):
             ('ring GAN and diffusion (2-D)', 'toy/diffusion-mlp-bs512', P.train.toy_steps, [('toy/gan-mlp-bs512', 1)])]
 
 def _conditional(P, B):
+    n = len(P.seeds)   # both families train and are scored once per training seed
     gan_steps = round(B['diff_steps'] * GAN_STEPS_PER_UNET_STEP)
     n_scales = len(B['guidance'])
-    return [(f"conditional UNet, bs {B['bs']}", 'diff/unet-gpu-cond-bs128', B['diff_steps'], []),
-            (f"FLOP-matched conditional DCGAN, {gan_steps:,} steps", 'gan/dcgan-cond-ch64-bs128', gan_steps, []),
-            (f"DDIM-{B['ddim_steps']}, {n_scales} guidance scales (guided ones cost two passes)", 'fwd/unet-gpu-b500',
-             sum(1 if s == 0 else 2 for s in B['guidance']) * B['n'] * B['ddim_steps'], []),
-            ('mnist-cnn (GPU fidelity, CPU accuracy)', 'extract/mnist-cnn-cpu', (n_scales + 1) * B['n'] * 2, [('extract/mnist-cnn', 2.8)])]
+    return [(f"conditional UNet, bs {B['bs']}, x {n} seeds", 'diff/unet-gpu-cond-bs128', n * B['diff_steps'], []),
+            (f"FLOP-matched conditional DCGAN, {gan_steps:,} steps x {n} seeds", 'gan/dcgan-cond-ch64-bs128', n * gan_steps, []),
+            (f"DDIM-{B['ddim_steps']}, {n_scales} guidance scales (guided ones cost two passes) and inpainting, x {n} seeds", 'fwd/unet-gpu-b500',
+             n * (sum(1 if s == 0 else 2 for s in B['guidance']) + 1) * B['n'] * B['ddim_steps'], []),
+            ('mnist-cnn (GPU fidelity, CPU accuracy)', 'extract/mnist-cnn-cpu', n * (n_scales + 2) * B['n'] * 2, [('extract/mnist-cnn', 2.8)])]
 
 _WORK = {'mode_coverage': _mode_coverage, 'stability': _stability, 'few_step': _few_step, 'quality': _quality, 'speed': _speed,
          'conditional': _conditional}
