@@ -2,6 +2,17 @@
 device (`bench/unit_costs.py`, JSON in results/unit_costs/) times the work the notebook does.
 
     python bench/gpu_estimate.py [UNIT_COSTS_JSON]      # default: the newest file in results/unit_costs/
+    python bench/gpu_estimate.py --project [--refresh] [UNIT_COSTS_JSON]   # the same units scaled to the fast step (a projection)
+
+`--project` is for when the unit costs were measured with the old training step and no device is at hand to
+measure the new one. It scales each training unit by what carries over from a CPU: the operators a step
+dispatches, old path against the fast one (`genstudy.bench_train.dispatch_counts`, counted on this CPU and kept in
+results/unit_costs/dispatch-counts-cpu.json). The model: an old GPU step = fixed cost + a part that grows with the
+images per step; the batch-size slope of the old units (two batch sizes of the UNet and of the DCGAN) gives the
+growing part, the rest is fixed cost, and fixed cost scales with the number of dispatched operators (kernel
+launches). The 2-D mixtures' units use the per-member count of an ensemble of 4, the size the mode-coverage page
+trains at least. Not counted: bf16, torch.compile, CUDA graphs, cuDNN autotuning (all on in the gpu profile's fast
+step), so a projection errs long; it is no measurement, and says so.
 
 The counts come from the budgets table the notebooks themselves read (`genstudy.budgets`: seeds, steps,
 samples, NFE), so a budget changed there changes the estimate. What is not counted — CPU metric arithmetic
@@ -9,7 +20,7 @@ samples, NFE), so a budget changed there changes the estimate. What is not count
 — is listed per notebook, so an estimate is a lower bound where those are large.
 """
 from __future__ import annotations
-import json, sys
+import copy, json, re, sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -45,18 +56,73 @@ def estimate(costs:dict)->dict:
 
 def _fmt(s): return f"{s / 3600:.1f} h" if s >= 5400 else f"{s / 60:.0f} min"
 
+# --- projection -----------------------------------------------------------------------------------------------------
+COUNTS = ROOT/'results'/'unit_costs'/'dispatch-counts-cpu.json'
+ENSEMBLE = 4   # members of the smallest 2-D ensemble the mode-coverage page trains (its search)
+
+def _config_of(unit:str)->str|None:
+    "The `bench_train` configuration whose dispatch counts stand for a training unit (None: not a training step)."
+    if unit.startswith('diff/unet-gpu'): return 'unet-gpu'
+    if unit.startswith('gan/dcgan-wgangp'): return 'dcgan-wgan-gp'
+    if unit.startswith(('gan/dcgan', 'gan/progressive')): return 'dcgan-ns'
+    if unit.startswith('toy/gan-mlp'): return f"mlp-gan-2d ensemble of {ENSEMBLE}, per member"
+    if unit.startswith('toy/diffusion-mlp'): return 'mlp-diffusion-2d'
+    return None
+
+def _images_per_step(unit:str)->int:
+    bs = int(re.search(r'bs(\d+)', unit).group(1)) if re.search(r'bs(\d+)', unit) else 1
+    return bs * (5 if 'wgangp' in unit else 1)   # WGAN-GP: five critic batches a generator step
+
+def dispatch_ratios(refresh:bool=False)->dict:
+    "{config: ops new / ops old} from the kept CPU counts (counted afresh, ~2 min, when missing or `refresh`)."
+    if refresh or not COUNTS.exists():
+        from genstudy.bench_train import dispatch_counts
+        from genstudy.core import env_info, atomic_write_text
+        rows = dispatch_counts(ensemble=ENSEMBLE)
+        atomic_write_text(COUNTS, json.dumps(dict(rows=rows, env=env_info('cpu'), ensemble=ENSEMBLE), indent=1, default=str) + '\n')
+    rec = json.loads(COUNTS.read_text())
+    return {r['config']: r['ops new'] / r['ops old'] for r in rec['rows'] if r.get('ops old') and r.get('ops new')}
+
+def project(units:dict, ratios:dict)->tuple:
+    "(units scaled to the fast step, {unit: (old ms, fixed ms, growing ms, ratio, new ms)}) by the model in the docstring."
+    ms = lambda u: units[u]['ms_per_step']
+    slope = {'unet-gpu': (ms('diff/unet-gpu-bs128') - ms('diff/unet-gpu-bs64')) / 64,      # ms per image, old step on the device
+             'dcgan': (ms('gan/dcgan-ns-ch64-bs128') - ms('gan/dcgan-ns-ch64-bs64')) / 64}
+    out, why = copy.deepcopy(units), {}
+    for u, v in units.items():
+        cfg = _config_of(u)
+        if cfg is None or 'ms_per_step' not in v or cfg not in ratios: continue
+        per_img = slope['unet-gpu'] if cfg == 'unet-gpu' else slope['dcgan'] if cfg.startswith('dcgan') else 0.   # 2-D MLPs: launch-bound
+        grow = min(v['ms_per_step'], max(per_img, 0.) * _images_per_step(u))
+        fixed = v['ms_per_step'] - grow
+        new = fixed * ratios[cfg] + grow
+        out[u] = {**v, 'ms_per_step': new}
+        why[u] = (v['ms_per_step'], fixed, grow, ratios[cfg], new)
+    return out, why
+
 def main(argv=None):
     argv = sys.argv[1:] if argv is None else argv
+    proj, refresh = '--project' in argv, '--refresh' in argv
+    argv = [a for a in argv if a not in ('--project', '--refresh')]
     path = Path(argv[0]) if argv else max((ROOT/'results'/'unit_costs').glob('unit-costs-*.json'), key=lambda p: p.stat().st_mtime)
     rec = json.loads(path.read_text())
     dev = rec['env'].get('gpu', {}).get('name') or rec['env'].get('device_name')
-    print(f"gpu-profile time per notebook, estimated from unit costs measured on {dev} ({path.name}; commit {str(rec['env'].get('commit'))[:7]})")
+    units = rec['units']
+    if proj:
+        units, why = project(units, dispatch_ratios(refresh))
+        print(f"PROJECTION, not a measurement: the old-step unit costs measured on {dev} ({path.name}) with each training step's fixed "
+              f"cost scaled by the operators the fast step dispatches against the old one (counted on the CPU, {COUNTS.name}); "
+              f"bf16, compile and autotuning not counted")
+        for u, (old, fixed, grow, r, new) in why.items():
+            print(f"  {u:<30} old {old:6.1f} ms = fixed {fixed:6.1f} + growing {grow:5.1f};  ops new/old {r:.2f}  ->  {new:6.1f} ms")
+    print(f"gpu-profile time per notebook, {'projected' if proj else 'estimated'} from unit costs measured on {dev} ({path.name}; "
+          f"commit {str(rec['env'].get('commit'))[:7]})")
     total = 0.
-    for nb, (s, rows, missing) in estimate(rec['units']).items():
+    for nb, (s, rows, missing) in estimate(units).items():
         total += s
         top = sorted(rows, key=lambda r: -r[1])[:3]
         print(f"  {nb:<17} {_fmt(s):>7}   largest: " + '; '.join(f"{w} {_fmt(t)}" for w, t in top)
               + (f"   MISSING units: {missing}" if missing else '') + f"   not counted: {NOT_COUNTED.get(nb, '-')}")
-    print(f"  {'all':<17} {_fmt(total):>7}")
+    print(f"  {'all':<17} {_fmt(total):>7}" + (f"   (target 45 min: {'met' if total <= 2700 else f'missed by {_fmt(total - 2700)}'})" if proj else ''))
 
 if __name__ == '__main__': main()

@@ -6,7 +6,7 @@ Docs: https://genstudy.github.io/genstudy/bench_train.html.md"""
 
 # %% ../nbs/08b_bench_train.ipynb #b8b00004
 from __future__ import annotations
-import contextlib, importlib, inspect, math, tempfile, time
+import contextlib, importlib, inspect, math, tempfile, time, traceback
 from pathlib import Path
 import torch, torch.nn as nn, torch.nn.functional as F
 from fastai.callback.core import Callback
@@ -23,7 +23,8 @@ from .gan_nets import DCGANGenerator, DCGANDiscriminator, MLPGenerator, MLPDiscr
 from .gan_train import train_gan, gan_config
 
 # %% auto #0
-__all__ = ['PEAK_FLOPS', 'UNET_SHAPES', 'device_peak', 'StepTimer', 'bench_configs', 'format_table', 'bench_train']
+__all__ = ['PEAK_FLOPS', 'UNET_SHAPES', 'device_peak', 'StepTimer', 'bench_configs', 'format_table', 'bench_train',
+           'dispatch_counts']
 
 # %% ../nbs/08b_bench_train.ipynb #b8b00007
 PEAK_FLOPS = {'H200': 989e12, 'H100': 989e12, 'A100': 312e12, 'L4': 121e12}   # dense bf16 tensor-core peaks, FLOP/s
@@ -197,4 +198,57 @@ def bench_train(
         print(format_table(ens, [(k, '{:.3g}' if isinstance(v, float) else '{}') for k, v in ens[0].items()]) if ens else '(no rows)')
     elif why: print(why)
     print(f"measured in {time.perf_counter() - t_start:.0f} s")
+    return rows
+
+# %% ../nbs/08b_bench_train.ipynb #2adfb15c
+class _DispatchCount(TorchDispatchMode):
+    "Count the ATen operators dispatched (a GPU launches at least one kernel for each) and the tensor values read on the host."
+    READS = {torch.ops.aten._local_scalar_dense}   # item(), float(), bool() of a tensor: a device sync on a GPU
+    # reads of tensors that stay on the host on a GPU too (no sync): torch.optim's step counters (unless fused or capturable)
+    # and fastai's one-cycle schedule arithmetic
+    HOST = ('torch/optim/', 'fastai/callback/schedule.py')
+    def __init__(self): super().__init__(); self.ops = self.reads = 0
+    def __torch_dispatch__(self, func, types, args=(), kwargs=None):
+        self.ops += 1
+        if func._overloadpacket in self.READS and not any(h in f.filename for f in traceback.extract_stack(limit=14) for h in self.HOST): self.reads += 1
+        return func(*args, **(kwargs or {}))
+
+def _count_run(fn, steps:tuple)->tuple:
+    "(ops, reads) per step of fn(n_steps), from two run lengths (set-up cancels out)."
+    counts = []
+    for n in steps:
+        with _DispatchCount() as dc: fn(n)
+        counts.append((dc.ops, dc.reads))
+    (o1, r1), (o2, r2) = counts
+    k = steps[1] - steps[0]
+    return (o2 - o1) / k, (r2 - r1) / k
+
+def dispatch_counts(
+    only:list|None=None,   # configuration names (default: all of `bench_configs`)
+    steps:tuple=(2, 6),    # the two run lengths whose difference is counted
+    ensemble:int=16,       # members of the 2-D GAN ensemble counted per member (0: skip)
+)->list[dict]:             # one row per configuration: ops and host reads per step, old and fast path
+    "Operators dispatched and host reads per training step of each configuration, legacy step against the fast one (on the CPU, small batches)."
+    from genstudy.gan_ensemble import train_gan_ensemble
+    dev = torch.device('cpu')
+    mix, _ = toy_mixture('ring', 4096, 0)
+    data = dict(images=_fake_images(2048), points=mix.x)
+    rows = []
+    with tempfile.TemporaryDirectory() as tmp:
+        for c in bench_configs(quick=True):
+            if only and c['name'] not in only: continue
+            row = dict(config=c['name'])
+            for fast in (False, True):
+                def run(n, c=c, fast=fast): _run_library({**c, 'steps': (1, n)}, fast, dev, Path(tmp), data, 'cpu')
+                row['ops old' if not fast else 'ops new'], row['reads old' if not fast else 'reads new'] = _count_run(run, steps)
+            row['old/new ops'] = row['ops old'] / row['ops new']
+            rows.append(row)
+        if ensemble and (not only or 'mlp-gan-2d' in only):
+            c = next(c for c in bench_configs() if c['name'] == 'mlp-gan-2d')
+            def run(n): train_gan_ensemble(list(range(ensemble)), data['points'], 'ns', pac=2, steps=n, bs=c['bs'], profile='cpu', log_every=10**9,
+                                           ckpt_every=0, record=False, device=dev)
+            ops, reads = _count_run(run, steps)
+            old = next((r['ops old'] for r in rows if r['config'] == 'mlp-gan-2d'), None)
+            rows.append({'config': f"mlp-gan-2d ensemble of {ensemble}, per member", 'ops new': ops / ensemble, 'reads new': reads / ensemble,
+                         'ops old': old, 'old/new ops': old / (ops / ensemble) if old else None})
     return rows

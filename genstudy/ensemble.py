@@ -102,7 +102,9 @@ class StackedAdam:
         else:                       # fastai.optimizer.adam_step with average_grad(dampening=True), average_sqr_grad
             c1, c2 = (1 - b1) * (1 - b1 ** t) / (1 - b1), (1 - b2) * (1 - b2 ** t) / (1 - b2)
             neg_step = (-lr / c1).float()
-        if bool(mask.all()):   # every member updates: in place, fewer passes over memory (one host sync a step)
+        # every member updates: in place, fewer passes over memory. Asking costs a host sync, cheap on the CPU but a stall of
+        # the launch queue on a GPU, where the masked path below (the same values, bit for bit) runs every step instead
+        if not mask.is_cuda and bool(mask.all()):
             for p, g, m, v in zip(self.params, grads, self.exp_avg, self.exp_avg_sq):
                 if self.style == 'torch':
                     m.lerp_(g, 1 - b1); v.mul_(b2).addcmul_(g, g, value=1 - b2)
@@ -136,7 +138,7 @@ class StackedAdam:
 def _ema_step(ema:Stacked, live:Stacked, weight:float, mask:Tensor):
     "EMA update e ← lerp(e, p, weight) of the members in `mask` (buffers copied), as `EMA.update` / GANCallback do one net."
     e = ema.flat
-    if bool(mask.all()): e.lerp_(live.flat, weight)
+    if not mask.is_cuda and bool(mask.all()): e.lerp_(live.flat, weight)   # no host sync on a GPU (see StackedAdam.step)
     else: e.copy_(torch.where(mask[:, None], e.lerp(live.flat, weight), e))
     for n, e in ema.buffers.items(): e.copy_(torch.where(_view(mask, e), live.buffers[n], e))
 

@@ -21,6 +21,23 @@ def test_gpu_estimate_covers_the_study():
         assert not missing, f"{nb}: units missing from {recs[-1].name}: {missing}"
         assert s > 0 and all(t > 0 for _, t in rows), (nb, rows)
 
+def test_gpu_projection_scales_fixed_cost_only():
+    "--project: a step's fixed cost scales with the dispatched-operator ratio, the part that grows with the batch does not; the kept CPU counts cover every training unit."
+    est = _load('gpu_estimate')
+    units = {'diff/unet-gpu-bs64': dict(ms_per_step=60.), 'diff/unet-gpu-bs128': dict(ms_per_step=80.), 'gan/dcgan-ns-ch64-bs64': dict(ms_per_step=8.),
+             'gan/dcgan-ns-ch64-bs128': dict(ms_per_step=12.), 'toy/gan-mlp-bs512': dict(ms_per_step=7.), 'fwd/unet-gpu-b1': dict(ms_per_image=5.)}
+    ratios = {'unet-gpu': 0.5, 'dcgan-ns': 0.25, f"mlp-gan-2d ensemble of {est.ENSEMBLE}, per member": 0.1}
+    out, why = est.project(units, ratios)
+    assert abs(out['diff/unet-gpu-bs128']['ms_per_step'] - (40 * 0.5 + 40)) < 1e-9      # 20 ms an image-batch of 64: fixed 40 ms at bs 128
+    assert abs(out['gan/dcgan-ns-ch64-bs64']['ms_per_step'] - (4 * 0.25 + 4)) < 1e-9
+    assert abs(out['toy/gan-mlp-bs512']['ms_per_step'] - 0.7) < 1e-9                    # 2-D MLPs: all fixed cost
+    assert out['fwd/unet-gpu-b1'] == units['fwd/unet-gpu-b1'] and 'fwd/unet-gpu-b1' not in why   # sampling units are not training steps
+    kept = json.loads(est.COUNTS.read_text())
+    have = {r['config'] for r in kept['rows'] if r.get('ops old') and r.get('ops new')}
+    rec = json.loads(sorted((ROOT/'results'/'unit_costs').glob('unit-costs-*.json'))[-1].read_text())
+    need = {est._config_of(u) for u in rec['units'] if est._config_of(u)}
+    assert need <= have, f"dispatch counts missing for {sorted(need - have)}: python bench/gpu_estimate.py --project --refresh"
+
 def test_exec_study_runs_a_notebook(tmp_path):
     "bench/exec_study.py runs the claims notebook at smoke into a scratch folder and writes a run-record-shaped summary."
     res = run([str(BIN/'python'), str(ROOT/'bench'/'exec_study.py'), '--profile', 'smoke', '--out', str(tmp_path), '--only', '09_claims'], cwd=ROOT)
