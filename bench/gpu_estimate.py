@@ -78,10 +78,15 @@ def dispatch_ratios(refresh:bool=False)->dict:
     if refresh or not COUNTS.exists():
         from genstudy.bench_train import dispatch_counts
         from genstudy.core import env_info, atomic_write_text
+        import time
+        t0, started = time.perf_counter(), time.strftime('%Y-%m-%dT%H:%M:%SZ', time.gmtime())
         rows = dispatch_counts(ensemble=ENSEMBLE)
-        atomic_write_text(COUNTS, json.dumps(dict(rows=rows, env=env_info('cpu'), ensemble=ENSEMBLE), indent=1, default=str) + '\n')
+        rec = dict(study='unit_costs', name='dispatch-counts-cpu', run_id=f"dispatch-counts-cpu-{started.replace('-', '').replace(':', '')}", seed=None,
+                   profile=None, config=dict(ensemble=ENSEMBLE, steps=[2, 6], what='genstudy.bench_train.dispatch_counts'), status='ok', started=started,
+                   wall_time_s=round(time.perf_counter() - t0, 1), metrics={}, logs=dict(rows=rows), env=env_info('cpu'))
+        atomic_write_text(COUNTS, json.dumps(rec, indent=1, default=str) + '\n')   # shaped as a run record, so load_records reads it
     rec = json.loads(COUNTS.read_text())
-    return {r['config']: r['ops new'] / r['ops old'] for r in rec['rows'] if r.get('ops old') and r.get('ops new')}
+    return {r['config']: r['ops new'] / r['ops old'] for r in rec['logs']['rows'] if r.get('ops old') and r.get('ops new')}
 
 def project(units:dict, ratios:dict)->tuple:
     "(units scaled to the fast step, {unit: (old ms, fixed ms, growing ms, ratio, new ms)}) by the model in the docstring."

@@ -33,7 +33,7 @@ def test_gpu_projection_scales_fixed_cost_only():
     assert abs(out['toy/gan-mlp-bs512']['ms_per_step'] - 0.7) < 1e-9                    # 2-D MLPs: all fixed cost
     assert out['fwd/unet-gpu-b1'] == units['fwd/unet-gpu-b1'] and 'fwd/unet-gpu-b1' not in why   # sampling units are not training steps
     kept = json.loads(est.COUNTS.read_text())
-    have = {r['config'] for r in kept['rows'] if r.get('ops old') and r.get('ops new')}
+    have = {r['config'] for r in kept['logs']['rows'] if r.get('ops old') and r.get('ops new')}
     rec = json.loads(sorted((ROOT/'results'/'unit_costs').glob('unit-costs-*.json'))[-1].read_text())
     need = {est._config_of(u) for u in rec['units'] if est._config_of(u)}
     assert need <= have, f"dispatch counts missing for {sorted(need - have)}: python bench/gpu_estimate.py --project --refresh"
