@@ -244,8 +244,9 @@ def env_info(device:torch.device|str|None=None)->dict:
             dirty = bool(st.strip())
     except (OSError, subprocess.SubprocessError): pass
     dev = get_device(device)
+    rerun = os.environ.get('GENSTUDY_RERUN')   # set by `genstudy rerun` for the notebook it runs: tells whose records are whose
     return dict(versions=vers, commit=commit, dirty=dirty, device=str(dev), device_name=device_name(dev),
-                host=socket.gethostname(), platform=platform.platform())
+                host=socket.gethostname(), platform=platform.platform(), **({'rerun': rerun} if rerun else {}))
 
 # %% ../nbs/00_core.ipynb #3f6b0e83
 def _json_default(o):

@@ -85,16 +85,23 @@ def _record_files(results:Path, study:str)->list[str]:
 def journal_start(journal:Path, stem:str, study:str, results:Path)->Path:
     "Note that notebook `stem` starts writing records into `results/<study>`."
     journal.mkdir(parents=True, exist_ok=True)
-    entry = journal/f"{stem}.json"
-    entry.write_text(json.dumps(dict(stem=stem, study=study, results=str(results), host=_host(), pid=os.getpid(),
-                                     started=time.time(), before=_record_files(results, study))))
+    entry, started = journal/f"{stem}.json", time.time()
+    entry.write_text(json.dumps(dict(stem=stem, study=study, results=str(results), host=_host(), pid=os.getpid(), started=started,
+                                     token=f"{_host()}.{os.getpid()}.{stem}.{started:.6f}", before=_record_files(results, study))))
     return entry
 
+def _record_token(path:Path)->str|None:
+    "The `genstudy rerun` token a run record was written under (its `env.rerun`), or None."
+    try: return (json.loads(path.read_text()).get('env') or {}).get('rerun')
+    except (OSError, ValueError, AttributeError): return None
+
 def quarantine(entry:Path, dest:Path)->int:
-    "Move the records an unfinished notebook run added (per its journal `entry`) to `dest`; drop the entry. Returns how many moved."
+    "Move the records an unfinished notebook run wrote (per its journal `entry`) to `dest`; drop the entry. Returns how many moved."
     e = json.loads(entry.read_text())
-    results, before = Path(e['results']), set(e['before'])
+    results, before, token = Path(e['results']), set(e['before']), e.get('token')
     new = [n for n in _record_files(results, e['study']) if n not in before]
+    # only the run's own records (they carry its token): not those another rerun wrote into the same folder since
+    if token: new = [n for n in new if _record_token(results/e['study']/n) == token]
     if new:
         target = dest/f"{e['stem']}-{time.strftime('%Y%m%dT%H%M%S', time.localtime(e['started']))}"/e['study']
         target.mkdir(parents=True, exist_ok=True)
@@ -147,7 +154,9 @@ def run_notebook(
     dest.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=dest.parent, prefix=f".{dest.stem}.{_host()}.{os.getpid()}-", suffix='.ipynb'); os.close(fd)
     entry = journal_start(journal, src.stem, study_name(src), results) if journal is not None and results is not None else None
-    t0 = time.perf_counter()
+    t0, token = time.perf_counter(), json.loads(entry.read_text())['token'] if entry else None
+    before = os.environ.get('GENSTUDY_RERUN')
+    if token: os.environ['GENSTUDY_RERUN'] = token   # the kernel inherits it; its run records carry it (`env_info`)
     try:
         pm.execute_notebook(str(src), tmp, parameters=parameters, kernel_name='python3', progress_bar=False,
                             cwd=str(src.parent), execution_timeout=timeout)
@@ -160,6 +169,8 @@ def run_notebook(
         if entry: quarantine(entry, failed_dir.parent/'unfinished')
         msg = str(e).strip().splitlines()
         return False, time.perf_counter() - t0, (msg[-1] if msg else type(e).__name__)[:300]
+    finally:
+        if token: os.environ.pop('GENSTUDY_RERUN', None) if before is None else os.environ.__setitem__('GENSTUDY_RERUN', before)
 
 # %% ../nbs/90_rerun.ipynb #7f40e34b
 def claims_markdown(
