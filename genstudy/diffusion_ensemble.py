@@ -17,7 +17,7 @@ from .diffusion_recipes import TOY_RECIPE, toy_mixture
 from .schedules import make_schedule
 from .unet import MLPDenoiser
 from .ensemble import Stacked, StackedAdam, as_member, MemberRun, EnsembleCallback
-from .ensemble import _ema_step, _resume_states, _fit, _finish_or_fail
+from .ensemble import _ema_step, _resume_states, _fit, _finish_or_fail, _member_records
 
 # %% auto #0
 __all__ = ['DiffusionEnsemble', 'train_toy_diffusion_ensemble']
@@ -119,15 +119,12 @@ def train_toy_diffusion_ensemble(
     if states: cb.load(states)
     net0 = nets[0]
     flops = training_step_flops(copy.deepcopy(net0).to(dev), obj, (cb.data[0, :bs],))
-    recs = []
-    for k, m in enumerate(members):
-        cfg = dict(model=type(net0).__name__, model_config=getattr(getattr(net0, 'net', net0), 'config', {}), n_params=sum(p.numel() for p in net0.parameters()),
-                   objective=obj.as_dict(), steps=steps, batch_size=bs, lr=cb.lr_max[k], wd=0., one_cycle=True, pct_start=cb.pct_start,
-                   ema_decay=r['ema_decay'], ema_warmup=cb.ema_warmup, amp=False, channels_last=False, conditional=False,
-                   data=kind, n_points=r['n_points'], scale=scale)
-        rec = RunRecord(study, m.name or name, cfg, m.seed, prof, results_dir if results_dir is not None else out_dirs(prof).results, device=dev) if record else None
-        if rec is not None: rec['ensemble'] = dict(size=len(members), member=k, trainer='genstudy.ensemble.DiffusionEnsemble')
-        recs.append(rec)
+    cfgs = [dict(model=type(net0).__name__, model_config=getattr(getattr(net0, 'net', net0), 'config', {}), n_params=sum(p.numel() for p in net0.parameters()),
+                 objective=obj.as_dict(), steps=steps, batch_size=bs, lr=cb.lr_max[k], wd=0., one_cycle=True, pct_start=cb.pct_start,
+                 ema_decay=r['ema_decay'], ema_warmup=cb.ema_warmup, amp=False, channels_last=False, conditional=False,
+                 data=kind, n_points=r['n_points'], scale=scale) for k in range(len(members))]
+    recs = _member_records(study, members, [m.name or name for m in members], cfgs, prof,
+                           results_dir if results_dir is not None else out_dirs(prof).results, dev, 'genstudy.ensemble.DiffusionEnsemble', record)
     _finish_or_fail(recs, lambda: _fit(cb, progress))
     new = cb.step - (states[0]['step'] if states else 0)
     runs = []

@@ -321,6 +321,16 @@ def _fit(cb:EnsembleCallback, progress:bool):
     learn.fit(1)
     return learn
 
+def _member_records(study:str, members:list, names:list, configs:list, prof, results_dir, dev, trainer:str, record:bool=True)->list:
+    "One open RunRecord per ensemble member (its name, config and seed), tagged with the ensemble it trains in; all None when not `record`."
+    if not record: return [None] * len(members)
+    recs = []
+    for k, (m, nm, cfg) in enumerate(zip(members, names, configs)):
+        rec = RunRecord(study, nm, config=cfg, seed=m.seed, profile=prof, results_dir=results_dir, device=dev)
+        rec['ensemble'] = dict(size=len(members), member=k, trainer=trainer)
+        recs.append(rec)
+    return recs
+
 def _finish_or_fail(recs:list, fn):
     "Run `fn`; if it raises, mark every still-running record failed before re-raising."
     try: return fn()

@@ -18,7 +18,7 @@ from .gan_nets import MLPGenerator, MLPDiscriminator, generator_fn
 from .gan_losses import d_loss, g_loss, add_spectral_norm, is_spectral_normed
 from .gan_train import GANConfig, gan_config, classify_run
 from .ensemble import Stacked, StackedAdam, as_member, MemberRun, EnsembleCallback
-from .ensemble import _view, _ema_step, _grad_norm, _resume_states, _fit, _finish_or_fail
+from .ensemble import _view, _ema_step, _grad_norm, _resume_states, _fit, _finish_or_fail, _member_records
 
 # %% auto #0
 __all__ = ['GANEnsemble', 'train_gan_ensemble']
@@ -203,15 +203,12 @@ def train_gan_ensemble(
     if states: cb.load(states)
     G0, D0 = cb.G.template, cb.d_module(0)
     shape = tuple(cb.data.shape[-2:])
-    recs = []
-    for k, m in enumerate(members):
-        config = dict(preset=cfg_name, **{**asdict(cfg), 'lr_g': float(cb.lr_g[k]), 'lr_d': float(cb.lr_d[k]), 'gp': float(cb.gp[k])},
-                      steps=steps, bs=bs, seed=m.seed, log_every=log_every, G=type(G0).__name__, D=type(D0).__name__,
-                      params_G=sum(p.numel() for p in G0.parameters()), params_D=sum(p.numel() for p in D0.parameters()),
-                      pac=getattr(D0, 'pac', 1), data=f"points{shape}", **(config_extra or {}))
-        rec = RunRecord(study, m.name or name or cfg_name, config=config, seed=m.seed, profile=prof, results_dir=results_dir, device=dev) if record else None
-        if rec is not None: rec['ensemble'] = dict(size=len(members), member=k, trainer='genstudy.ensemble.GANEnsemble')
-        recs.append(rec)
+    cfgs = [dict(preset=cfg_name, **{**asdict(cfg), 'lr_g': float(cb.lr_g[k]), 'lr_d': float(cb.lr_d[k]), 'gp': float(cb.gp[k])},
+                 steps=steps, bs=bs, seed=m.seed, log_every=log_every, G=type(G0).__name__, D=type(D0).__name__,
+                 params_G=sum(p.numel() for p in G0.parameters()), params_D=sum(p.numel() for p in D0.parameters()),
+                 pac=getattr(D0, 'pac', 1), data=f"points{shape}", **(config_extra or {})) for k, m in enumerate(members)]
+    recs = _member_records(study, members, [m.name or name or cfg_name for m in members], cfgs, prof, results_dir, dev,
+                           'genstudy.ensemble.GANEnsemble', record)
     _finish_or_fail(recs, lambda: _fit(cb, progress))
     done = cb.step - (states[0]['step'] if states else 0)
     runs = []

@@ -97,7 +97,7 @@ def train_toy_methods(
     if method.family == 'GAN':
         runs = train_gan_ensemble(members, [mixes[m.seed].x for m in members], method.preset, nets=method.nets(), steps=steps,
                                   bs=TOY_RECIPE['bs'], profile=P, name=name, study=study, results_dir=results_dir, ckpt_every=0,
-                                  record=record, config_extra=dict(g_bn=method.g_bn, **(config_extra or {})))
+                                  record=record, config_extra=dict(g_bn=method.g_bn))   # config_extra: below, for both families
     else:
         runs = train_toy_diffusion_ensemble(members, kind, steps=steps, profile=P, study=study, name=name, results_dir=results_dir,
                                             ckpt_every=0, record=record)
