@@ -140,3 +140,38 @@ def test_import_cells_are_pure():
     bad = {str(nb.relative_to(ROOT)): cells for nb in sorted((ROOT/'nbs').rglob('*.ipynb'))
            if not nb.name.startswith(('_', '.')) and (cells := _mixed_import_cells(nb))}
     assert not bad, f"cells mixing imports with other code (split them): {bad}"
+
+
+ABS_PATH = re.compile(r'(?<![\w.~-])/(?:home|root|work|tmp|Users|mnt|scratch|var/folders)/[\w.-]+' + f"|{re.escape(str(ROOT))}")
+
+
+# outputs that predate a fix in their notebook's source; each entry goes when its page is rerun (the xfail below is strict)
+STALE_OUTPUTS = {'03_stability.ipynb': "imported fastai before genstudy (fastai's torch.jit.script FutureWarning); source fixed, rerun pending"}
+
+
+def _study_output_problems(names):
+    problems = []
+    for nb in sorted(p for p in (ROOT/'nbs'/'study').glob('*.ipynb') if p.name in names):
+        for i, cell in enumerate(json.loads(nb.read_text())['cells']):
+            outs = [o for o in cell.get('outputs', [])]
+            texts = [''.join(cell['source'])] + [''.join(o.get('text', '')) + ''.join(o.get('data', {}).get('text/plain', '')) for o in outs]
+            for t in texts:
+                if m := ABS_PATH.search(t): problems.append(f"{nb.name} cell {i}: machine path {m.group(0)!r}")
+            for o in outs:
+                if o.get('name') == 'stderr' and re.search(r'\b\w*Warning\b', o.get('text', '') if isinstance(o.get('text'), str) else ''.join(o.get('text', []))):
+                    problems.append(f"{nb.name} cell {i}: a warning in its output: {''.join(o['text'])[:160]!r}")
+    return problems
+
+
+def test_committed_study_outputs_are_clean():
+    "What `genstudy rerun` committed carries no machine path and no warning: each study notebook's cells and outputs."
+    names = {p.name for p in (ROOT/'nbs'/'study').glob('*.ipynb')} - set(STALE_OUTPUTS)
+    problems = _study_output_problems(names)
+    assert not problems, '\n'.join(problems)
+
+
+@pytest.mark.xfail(strict=True, reason='; '.join(f"{k}: {v}" for k, v in STALE_OUTPUTS.items()))
+def test_stale_study_outputs_still_stale():
+    "The pages in STALE_OUTPUTS still show what they are listed for: once rerun this passes, the strict xfail fails, and the entry goes."
+    problems = _study_output_problems(set(STALE_OUTPUTS))
+    assert not problems, '\n'.join(problems)
