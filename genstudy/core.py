@@ -14,9 +14,9 @@ import numpy as np, torch
 
 # %% auto #0
 __all__ = ['PROFILES', 'CODE_PATHS', 'FIG_WIDTH_PX', 'MIN_TEXT_PX', 'get_device', 'device_name', 'seed_everything', 'DataBudget',
-           'TrainBudget', 'EvalBudget', 'Profile', 'get_profile', 'project_root', 'project_relative', 'OutDirs',
-           'out_dirs', 'display_path', 'illustration_dirs', 'env_info', 'atomic_write_text', 'new_run_id', 'RunRecord',
-           'load_records', 'provenance', 'layout_figure', 'save_fig']
+           'TrainBudget', 'EvalBudget', 'Profile', 'get_profile', 'project_root', 'OutDirs', 'out_dirs', 'display_path',
+           'illustration_dirs', 'env_info', 'atomic_write_text', 'new_run_id', 'RunRecord', 'load_records',
+           'provenance', 'layout_figure', 'save_fig']
 
 # %% ../nbs/00_core.ipynb #89f91a3b
 def get_device(
@@ -179,11 +179,6 @@ def project_root(start:str|Path|None=None)->Path:
         f = d/'pyproject.toml'
         if f.exists() and 'name = "genstudy"' in f.read_text(): return d
     return Path.cwd().resolve()
-
-def project_relative(p:str|Path, root:Path|None=None)->str:
-    "`p` relative to the project (`root`) when it lies inside it, else as given: records and printed lines carry no machine paths."
-    try: return str(Path(p).resolve().relative_to(root or project_root())) or '.'
-    except ValueError: return str(p)
 
 @dataclass(frozen=True)
 class OutDirs:

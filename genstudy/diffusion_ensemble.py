@@ -10,7 +10,7 @@ import copy, time
 from pathlib import Path
 import numpy as np, torch
 from fastai.callback.schedule import combined_cos
-from .core import get_profile, get_device, out_dirs, seed_everything, RunRecord, project_relative
+from .core import get_profile, get_device, out_dirs, seed_everything, RunRecord, display_path
 from .diffusion import DiffusionObjective, EDMPrecond, diffusion_generator
 from .diffusion_train import training_step_flops
 from .diffusion_recipes import TOY_RECIPE, toy_mixture
@@ -135,11 +135,11 @@ def train_toy_diffusion_ensemble(
         tail = cb.losses[k][-50:]
         metrics = dict(steps=done, images_seen=done * bs, flops_per_step=flops, train_flops=flops * done, final_loss=float(np.mean(tail)) if tail else None,
                        diverged_step=d, resumed_from=states[0]['step'] if states else None, s_per_step=round(cb.fit_s / new, 5) if new > 0 else None,
-                       checkpoint=project_relative(cb.saved[k][-1]) if cb.saved[k] else None, train_s_total=round(cb.train_s, 3))
+                       checkpoint=display_path(cb.saved[k][-1]) if cb.saved[k] else None, train_s_total=round(cb.train_s, 3))
         rec = recs[k]
         if rec is not None:
             rec.logs['loss'] = [float(f"{l:.6g}") for l in cb.losses[k]]
-            rec.logs['checkpoints'] = [project_relative(p) for p in cb.saved[k]]
+            rec.logs['checkpoints'] = [display_path(p) for p in cb.saved[k]]
             rec.finish('ok' if d is None else 'diverged', **metrics)
         gen = diffusion_generator(ema, obj, TOY_RECIPE['sampler'], TOY_RECIPE['sampler_steps'], shape=(2,), scale=scale)
         runs.append(MemberRun(m, 'ok' if d is None else 'diverged', d, None, {}, metrics, dict(loss=list(cb.losses[k])), ema,

@@ -16,7 +16,7 @@ from fastai.data.core import DataLoaders
 from fastai.data.load import DataLoader
 import fastai.callback.schedule   # adds Learner.fit_one_cycle
 from fastcore.basics import chunked
-from .core import get_device, seed_everything, get_profile, out_dirs, RunRecord, project_relative
+from .core import get_device, seed_everything, get_profile, out_dirs, RunRecord, display_path
 from .diffusion import DiffusionObjective, EMA, weighted_mse, diffusion_generator
 from .data import to_unit
 
@@ -504,11 +504,11 @@ def train_diffusion(
     new_steps = done - (ckcb.resumed_from or 0)
     status = 'ok' if dcb.diverged_at is None else 'diverged'
     rec.logs['loss'] = [float(f"{l:.6g}") for l in dcb.losses]
-    rec.logs['checkpoints'] = [project_relative(p) for _, p in ckcb.saved]
+    rec.logs['checkpoints'] = [display_path(p) for _, p in ckcb.saved]
     tail = dcb.losses[-50:]
     rec.finish(status, steps=done, images_seen=done * bs, flops_per_step=flops, train_flops=flops * done,
                final_loss=float(np.mean(tail)) if tail else None, diverged_step=dcb.diverged_at, resumed_from=ckcb.resumed_from,
-               s_per_step=round(train_s / new_steps, 5) if new_steps > 0 else None, checkpoint=project_relative(ckcb.saved[-1][1]) if ckcb.saved else None,
+               s_per_step=round(train_s / new_steps, 5) if new_steps > 0 else None, checkpoint=display_path(ckcb.saved[-1][1]) if ckcb.saved else None,
                train_s_total=round(ckcb.prior_train_s + train_s, 3),   # seconds of training behind these weights, across resumes
                stopped_by='time' if dcb.out_of_time else ('divergence' if dcb.diverged_at else 'steps'))
     return DiffusionRun(rec, learn, ecb.average, objective, list(dcb.losses), status, done, ckcb.saved[-1][1] if ckcb.saved else None, flops,

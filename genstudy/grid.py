@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib, json, os, re, socket, time
 from dataclasses import dataclass, asdict
 from pathlib import Path
-from .core import get_profile, out_dirs, project_root, project_relative, load_records, seed_everything, Profile, OutDirs
+from .core import get_profile, out_dirs, project_root, display_path, load_records, seed_everything, Profile, OutDirs
 
 # %% auto #0
 __all__ = ['FAMILIES', 'RAY_GPUS', 'RunSpec', 'dedupe', 'ckpt_dir_of', 'latest_ckpt', 'run_spec', 'grid_records', 'require_ray',
@@ -114,13 +114,13 @@ def _run_spec(spec, profile, dirs, device)->dict:
     rec['config'].update(grid_key=spec.key, family=spec.family, dataset=kind)
     rec.metrics.update({'eval.modes': ev['modes'], 'eval.n_modes': ev['n_modes'], 'eval.hq': ev['hq'], 'eval.kl': ev['kl'],
                         'eval.n_samples': n_eval, 'resumed_from': resumed_from})
-    if rec.metrics.get('checkpoint'): rec.metrics['checkpoint'] = project_relative(rec.metrics['checkpoint'])
-    if 'checkpoints' in rec.logs: rec.logs['checkpoints'] = [project_relative(p) for p in rec.logs['checkpoints']]
+    if rec.metrics.get('checkpoint'): rec.metrics['checkpoint'] = display_path(rec.metrics['checkpoint'])
+    if 'checkpoints' in rec.logs: rec.logs['checkpoints'] = [display_path(p) for p in rec.logs['checkpoints']]
     rec['grid'] = dict(key=spec.key, spec=spec.as_dict(), pid=os.getpid(), host=socket.gethostname())
     rec.save()   # the grid's mark: a record with `grid.key` is a finished run of that spec
     (ckpt/'running.json').unlink(missing_ok=True)
     return dict(key=spec.key, study=spec.study, name=spec.name, family=spec.family, seed=spec.seed, status=rec['status'],
-                resumed_from=resumed_from, modes=ev['modes'], hq=ev['hq'], wall_s=round(time.perf_counter() - t0, 2), record=project_relative(rec.path))
+                resumed_from=resumed_from, modes=ev['modes'], hq=ev['hq'], wall_s=round(time.perf_counter() - t0, 2), record=display_path(rec.path))
 
 # %% ../nbs/09_grid.ipynb #4b55846c
 def grid_records(
@@ -204,7 +204,7 @@ def run_grid(
     specs = dedupe(specs)
     done = set(grid_records(specs, dirs.results).key)
     todo = [s for s in specs if s.key not in done]
-    log(f"grid: {len(specs)} run(s), {len(specs) - len(todo)} already recorded, {len(todo)} to run · executor {executor} · records in {project_relative(dirs.results)}")
+    log(f"grid: {len(specs)} run(s), {len(specs) - len(todo)} already recorded, {len(todo)} to run · executor {executor} · records in {display_path(dirs.results)}")
     t0 = time.perf_counter()
     line = lambda i, r: log(f"  [{i}/{len(todo)}] {r['study']}/{r['name']} s{r['seed']:<3} {r['status']:<9} {r['wall_s']:6.1f} s"
                             + (f"  (resumed from step {r['resumed_from']})" if r['resumed_from'] else ''))

@@ -9,7 +9,7 @@ from __future__ import annotations
 import json, os, re, shutil, socket, sys, time, tempfile, traceback
 from pathlib import Path
 import torch
-from .core import get_profile, out_dirs, project_root, project_relative, device_name, get_device, RunRecord, load_records, Profile, _umask_mode
+from .core import get_profile, out_dirs, project_root, display_path, device_name, get_device, RunRecord, load_records, Profile, _umask_mode
 
 # %% auto #0
 __all__ = ['study_dir', 'study_notebooks', 'study_name', 'study_dependencies', 'expected_minutes', 'journal_start', 'quarantine',
@@ -256,11 +256,11 @@ def rerun(
     prof = get_profile(profile)
     root = project_root()
     nbs = study_notebooks(only, root)
-    if not nbs: raise ValueError(f"no study notebooks found in {project_relative(study_dir(root), root)}")
+    if not nbs: raise ValueError(f"no study notebooks found in {display_path(study_dir(root), root)}")
     dirs = out_dirs(prof, out).make()
     in_place = dirs.root == root
     names = [p.stem for p in nbs]
-    rel = lambda p: project_relative(p, root)
+    rel = lambda p: display_path(p, root)
     est = expected_minutes(prof, names, dirs.results)
     log(f"genstudy rerun: profile '{prof.name}' on {device_name()} · {len(nbs)} notebook(s) · executor {executor} · "
         + (f"expected about {est:.1f} min (last measured rerun, one after another)" if est is not None else "expected time unknown (no earlier rerun of this profile on this kind of device)"))
