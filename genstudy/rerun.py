@@ -39,7 +39,8 @@ def study_name(nb:Path)->str:
     return m.group(1) if m else nb.stem.split('_', 1)[-1]
 
 def study_dependencies(nbs:list[Path])->dict:
-    "For each notebook stem, the stems of the notebooks whose records it reads (`load_records(..., 'study')`; all of them without a study)."
+    "For each notebook stem, the stems of the notebooks whose records it reads (`load_records(..., 'study')`, all of them without a study; `genstudy.choices` calls)."
+    from genstudy.choices import LIBRARY_READS   # here, not at import: the CLI starts without the training stack
     studies = {study_name(p): p.stem for p in nbs}
     deps = {}
     for p in nbs:
@@ -49,6 +50,7 @@ def study_dependencies(nbs:list[Path])->dict:
         for args in calls:
             named = re.findall(r"""['"](\w+)['"]""", args)
             reads |= set(studies.values()) if not named else {studies[n] for n in named if n in studies}
+        reads |= {studies[st] for fn, st in LIBRARY_READS.items() if st in studies and re.search(rf"\b{fn}\(", src)}   # genstudy.choices
         deps[p.stem] = sorted(reads - {p.stem})
     return deps
 
