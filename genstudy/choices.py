@@ -13,8 +13,8 @@ from .records import latest_records
 from .gan_train import GANConfig, gan_config
 
 # %% auto #0
-__all__ = ['FID_COL', 'LIBRARY_READS', 'pick_config', 'stability_choices', 'describe_choice', 'gan_config_of', 'chosen_gan',
-           'chosen_diffusion_lr']
+__all__ = ['FID_COL', 'SEARCH_PART', 'LIBRARY_READS', 'pick_config', 'stability_choices', 'describe_choice', 'gan_config_of',
+           'chosen_gan', 'chosen_diffusion_lr']
 
 # %% ../nbs/10d_choices.ipynb #16c84552
 FID_COL = 'metrics.fid_final'   # the stability study's final FID: mnist-cnn features, its n_eval samples
@@ -24,11 +24,13 @@ def pick_config(
     family:str,          # the records' `config.family`: 'GAN' or 'diffusion'
     fid:str=FID_COL,     # the score ranked, lower is better
     regime:str='full',   # the `config.data_regime` of the runs compared (not the reduced-data ablation)
+    part:str|None=None,  # only the study's part (`config.part`) that is the search, e.g. 'c1'; None: every part
 )->dict|None:            # `name`, `fid` (mean), `seeds`, `searched`, `eligible`, `budget`, `row` (first record); None when nothing qualifies
     "The family's configuration with the lowest mean score among those with no failed run and a score on every seed."
     if df.empty or 'config.family' not in df or fid not in df: return None
     r = df[df['config.family'] == family]
     if 'config.data_regime' in r: r = r[r['config.data_regime'].isna() | (r['config.data_regime'] == regime)]
+    if part is not None: r = r[r['config.part'] == part] if 'config.part' in r else r.iloc[:0]
     if r.empty: return None
     r = r.assign(_s=pd.to_numeric(r[fid], errors='coerce'))
     stats = r.groupby('name', sort=False).agg(fid=('_s', 'mean'), seeds=('_s', 'size'), missing=('_s', lambda s: int(s.isna().sum())),
@@ -41,6 +43,7 @@ def pick_config(
                 budget=row.get('budget', ''), row=row)
 
 # %% ../nbs/10d_choices.ipynb #31ab246c
+SEARCH_PART = 'c1'   # the stability study's learning-rate search: three trials per family on the same seeds and budget
 LIBRARY_READS = {fn: 'stability' for fn in ('stability_choices', 'chosen_gan', 'chosen_diffusion_lr')}   # calls that read a study's records (the rerun orders pages by them)
 
 def stability_choices(
@@ -53,7 +56,7 @@ def stability_choices(
         r = load_records(results_dir, study)
         if r.empty or 'profile' not in r: return dict(GAN=None, diffusion=None, why=f"no {study} records")
         r = latest_records(r[r.profile == profile_name])
-        return dict(GAN=pick_config(r, 'GAN'), diffusion=pick_config(r, 'diffusion'))
+        return dict(GAN=pick_config(r, 'GAN', part=SEARCH_PART), diffusion=pick_config(r, 'diffusion', part=SEARCH_PART))
     except Exception as e:   # another study's records: never let their shape break a page
         return dict(GAN=None, diffusion=None, why=f"{study} records unreadable ({type(e).__name__}: {e})")
 
