@@ -202,7 +202,7 @@ def update_home(
     "Rewrite the home page's `claims-table` cell with `table`."
     nb = json.loads(index.read_text())
     cells = [c for c in nb['cells'] if 'claims-table' in c.get('metadata', {}).get('tags', [])]
-    for c in cells: c['source'] = table
+    for c in cells: c['source'] = table.splitlines(True)   # a list of lines, as nbdev-clean leaves a notebook: no diff but the table's
     dest.parent.mkdir(parents=True, exist_ok=True)
     dest.write_text(json.dumps(nb, sort_keys=True, indent=1, ensure_ascii=False) + '\n')
     return bool(cells)

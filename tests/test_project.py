@@ -145,10 +145,6 @@ def test_import_cells_are_pure():
 ABS_PATH = re.compile(r'(?<![\w.~-])/(?:home|root|work|tmp|Users|mnt|scratch|var/folders)/[\w.-]+' + f"|{re.escape(str(ROOT))}")
 
 
-# outputs that predate a fix in their notebook's source; each entry goes when its page is rerun (the xfail below is strict)
-STALE_OUTPUTS = {'03_stability.ipynb': "imported fastai before genstudy (fastai's torch.jit.script FutureWarning); source fixed, rerun pending"}
-
-
 def _study_output_problems(names):
     problems = []
     for nb in sorted(p for p in (ROOT/'nbs'/'study').glob('*.ipynb') if p.name in names):
@@ -165,13 +161,6 @@ def _study_output_problems(names):
 
 def test_committed_study_outputs_are_clean():
     "What `genstudy rerun` committed carries no machine path and no warning: each study notebook's cells and outputs."
-    names = {p.name for p in (ROOT/'nbs'/'study').glob('*.ipynb')} - set(STALE_OUTPUTS)
-    problems = _study_output_problems(names)
+    problems = _study_output_problems({p.name for p in (ROOT/'nbs'/'study').glob('*.ipynb')})
     assert not problems, '\n'.join(problems)
 
-
-@pytest.mark.xfail(strict=True, reason='; '.join(f"{k}: {v}" for k, v in STALE_OUTPUTS.items()))
-def test_stale_study_outputs_still_stale():
-    "The pages in STALE_OUTPUTS still show what they are listed for: once rerun this passes, the strict xfail fails, and the entry goes."
-    problems = _study_output_problems(set(STALE_OUTPUTS))
-    assert not problems, '\n'.join(problems)
