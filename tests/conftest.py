@@ -26,3 +26,10 @@ def smoke_run():
     return res, before, after
 
 
+
+
+@pytest.fixture(scope='session')
+def committed_site(tmp_path_factory):
+    "The site built from the committed notebooks and figures, as `make docs` gives a reader (a Sphinx warning raises)."
+    from genstudy.docs import build_docs
+    return build_docs(dest=tmp_path_factory.mktemp('committed')/'site', log=lambda *a: None).parent

@@ -87,11 +87,9 @@ def test_docs_site_is_whole(smoke_run):
     assert 'get_device' in html and 'seed_everything' in html, "API reference (show_doc) missing from core.html"
 
 
-def test_committed_site_is_small(tmp_path):
+def test_committed_site_is_small(committed_site):
     "The site built from the committed notebooks and figures (what a reader gets from `make docs`) stays under 8 MB, with no Sphinx warning."
-    from genstudy.docs import build_docs
-    index = build_docs(dest=tmp_path/'site', log=lambda *a: None)   # a Sphinx warning raises
-    mb = sum(p.stat().st_size for p in index.parent.rglob('*') if p.is_file()) / 1e6
+    mb = sum(p.stat().st_size for p in committed_site.rglob('*') if p.is_file()) / 1e6
     assert mb < 8, f"the docs site weighs {mb:.2f} MB (budget 8 MB): see what build_docs' _slim_site could drop"
 
 

@@ -50,11 +50,14 @@ def page_problems(driver, page:str)->list[str]:
 
 
 @pytest.mark.skipif(not (CHROMIUM and DRIVER), reason="headless check needs Debian's chromium and chromium-driver (.ci/run installs them)")
-def test_site_reads_well_offline_in_chromium(smoke_run):
+@pytest.mark.parametrize('which', ['smoke', 'committed'])
+def test_site_reads_well_offline_in_chromium(which, request):
+    "The smoke rerun's site (every page built by this run's code) and the committed one (what `make docs` gives a reader)."
     from selenium import webdriver
     from selenium.webdriver.chrome.options import Options
     from selenium.webdriver.chrome.service import Service
-    site = ROOT/'scratch'/'smoke'/'_docs'
+    if which == 'smoke': request.getfixturevalue('smoke_run'); site = ROOT/'scratch'/'smoke'/'_docs'
+    else: site = request.getfixturevalue('committed_site')
     study = sorted(p.relative_to(site).as_posix() for p in (site/'study').glob('*.html'))
     assert 'study/claims.html' in study and len(study) > 2, f"study pages missing from the site: {study}"
     pages = ['index.html', *study, API_PAGE]
