@@ -1,10 +1,14 @@
 """Shared fixtures: the study's smoke rerun runs once per test session."""
-import hashlib, os, shutil, subprocess, sys
+import hashlib, os, re, shutil, subprocess, sys
 from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
+# what a reader must never see in a page or a committed output: a machine path (the checkout itself, the usual roots of
+# home folders, temp and mounted disks) and a Python warning
+ABS_PATH = re.compile(r'(?<![\w.~-])/(?:home|root|work|tmp|Users|mnt|scratch|var/folders)/[\w.-]+' + f"|{re.escape(str(ROOT))}")
+WARNING = re.compile(r'\b\w*Warning\b')
 
 
 def run(cmd, cwd=ROOT, timeout=1800, env=None):
@@ -24,8 +28,6 @@ def smoke_run():
     res = run([str(BIN/'genstudy'), 'rerun', '--profile', 'smoke'])
     after = {d: tree_digest(ROOT/d) for d in ('figures', 'results')}
     return res, before, after
-
-
 
 
 @pytest.fixture(scope='session')

@@ -3,7 +3,7 @@ nbdev-test over the library notebooks, the smoke rerun of the study (into scratc
 import json, re, shutil, sys
 from pathlib import Path
 import pytest
-from conftest import ROOT, BIN, run, tree_digest
+from conftest import ROOT, BIN, ABS_PATH, WARNING, run, tree_digest
 
 LIB = ROOT/'genstudy'
 
@@ -140,25 +140,21 @@ def test_import_cells_are_pure():
     assert not bad, f"cells mixing imports with other code (split them): {bad}"
 
 
-ABS_PATH = re.compile(r'(?<![\w.~-])/(?:home|root|work|tmp|Users|mnt|scratch|var/folders)/[\w.-]+' + f"|{re.escape(str(ROOT))}")
-
-
-def _study_output_problems(names):
+def _study_output_problems():
     problems = []
-    for nb in sorted(p for p in (ROOT/'nbs'/'study').glob('*.ipynb') if p.name in names):
+    for nb in sorted((ROOT/'nbs'/'study').glob('*.ipynb')):
         for i, cell in enumerate(json.loads(nb.read_text())['cells']):
-            outs = [o for o in cell.get('outputs', [])]
+            outs = cell.get('outputs', [])
             texts = [''.join(cell['source'])] + [''.join(o.get('text', '')) + ''.join(o.get('data', {}).get('text/plain', '')) for o in outs]
             for t in texts:
                 if m := ABS_PATH.search(t): problems.append(f"{nb.name} cell {i}: machine path {m.group(0)!r}")
             for o in outs:
-                if o.get('name') == 'stderr' and re.search(r'\b\w*Warning\b', o.get('text', '') if isinstance(o.get('text'), str) else ''.join(o.get('text', []))):
+                if o.get('name') == 'stderr' and WARNING.search(''.join(o.get('text', ''))):
                     problems.append(f"{nb.name} cell {i}: a warning in its output: {''.join(o['text'])[:160]!r}")
     return problems
 
 
 def test_committed_study_outputs_are_clean():
     "What `genstudy rerun` committed carries no machine path and no warning: each study notebook's cells and outputs."
-    problems = _study_output_problems({p.name for p in (ROOT/'nbs'/'study').glob('*.ipynb')})
+    problems = _study_output_problems()
     assert not problems, '\n'.join(problems)
-

@@ -2,18 +2,14 @@
 .ci/run) with the network cut off: the home page, the claims page, every study page and an API page with maths.
 Each must load without console errors, show every image at (nearly) its own width, print no machine path and no
 warning, and render its maths from the MathJax the site ships."""
-import contextlib, functools, http.server, re, shutil, threading, time
-from pathlib import Path
+import contextlib, functools, http.server, shutil, threading, time
 import pytest
+from conftest import ROOT, ABS_PATH, WARNING
 
-ROOT = Path(__file__).resolve().parents[1]
 CHROMIUM, DRIVER = shutil.which('chromium'), shutil.which('chromedriver')
 WINDOW = (1400, 1000)          # a laptop browser window; genstudy.core.FIG_WIDTH_PX is the figure width that fits it
 MIN_SHOWN = 0.9                # an image shown below 90% of its own width has its text shrunk: it should have been saved narrower
 API_PAGE = 'diffusion.html'    # API entries (show_doc with parameter tables) and maths
-# machine paths: the checkout itself, and the usual roots of home folders, temp and mounted disks
-ABS_PATH = re.compile(r'(?<![\w.~-])/(?:home|root|work|tmp|Users|mnt|scratch|var/folders)/[\w.-]+' + f"|{re.escape(str(ROOT))}")
-WARNING = re.compile(r'\b\w*Warning\b')
 
 
 @contextlib.contextmanager
