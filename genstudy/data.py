@@ -224,7 +224,7 @@ def load_images(
             if k not in man: _record_manifest(k, dict(source=SOURCES[name].__name__.strip('_'), sha256=sha, shape=list(x.shape), dtype=str(x.dtype), n_classes=int(y.max()) + 1))
         x, y = arrays[split]; sha = arrays_sha256(x, y)
     else: x, y, sha = got
-    return ImageSet(torch.from_numpy(np.ascontiguousarray(x)), torch.from_numpy(np.ascontiguousarray(y)), name, split, sha)
+    return ImageSet(torch.from_numpy(np.require(x, requirements='CW')), torch.from_numpy(np.require(y, requirements='CW')), name, split, sha)   # a source's read-only buffer is copied: torch warns on non-writable arrays
 
 # %% ../nbs/01_data.ipynb #1ca272d5
 def stacked_mnist(
