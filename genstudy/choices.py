@@ -93,9 +93,10 @@ def chosen_gan(
     results_dir,         # the results/ folder holding the stability records
     profile_name:str,    # the profile whose records count
     default:str='ns',    # the preset used when there is no pick
+    choices:dict|None=None, # `stability_choices` already read (a page asking for both families reads the records once)
 )->tuple:                # (GANConfig, how it was chosen)
     "The GAN configuration the stability study picked for this profile, else the default preset."
-    c = stability_choices(results_dir, profile_name)
+    c = choices if choices is not None else stability_choices(results_dir, profile_name)
     if c['GAN'] is None: return gan_config(default), f"preset '{default}': {c.get('why', 'no GAN configuration of the stability study qualifies')}"
     try: return gan_config_of(c['GAN']['row']), describe_choice(c['GAN'], 'GAN')
     except (KeyError, TypeError, ValueError) as e: return gan_config(default), f"preset '{default}': {e}"
@@ -104,9 +105,10 @@ def chosen_diffusion_lr(
     results_dir,         # the results/ folder holding the stability records
     profile_name:str,    # the profile whose records count
     default:float,       # the learning rate used when there is no pick (the page's budget)
+    choices:dict|None=None, # `stability_choices` already read
 )->tuple:                # (learning rate, how it was chosen)
     "The diffusion learning rate the stability study picked for this profile, else the default."
-    c = stability_choices(results_dir, profile_name)
+    c = choices if choices is not None else stability_choices(results_dir, profile_name)
     lr = None if c['diffusion'] is None else pd.to_numeric(c['diffusion']['row'].get('config.lr'), errors='coerce')
     if lr is None or not math.isfinite(lr): return default, f"lr {default:g} (the page's budget): {c.get('why', 'no diffusion configuration of the stability study qualifies')}"
     return float(lr), describe_choice(c['diffusion'], 'diffusion')
