@@ -15,8 +15,8 @@ from .fidelity import fidelity, reference_set
 from .metrics import sample
 
 # %% auto #0
-__all__ = ['LIBRARY_GAN', 'cosine_alpha_bar', 'textbook_unet', 'train_textbook_ddpm', 'ddim_generator', 'TextbookG', 'TextbookD',
-           'train_textbook_dcgan', 'train_library_diffusion', 'train_library_gan', 'bench_recipes']
+__all__ = ['cosine_alpha_bar', 'textbook_unet', 'train_textbook_ddpm', 'ddim_generator', 'TextbookG', 'TextbookD',
+           'train_textbook_dcgan', 'library_gan', 'train_library_diffusion', 'train_library_gan', 'bench_recipes']
 
 # %% ../nbs/08c_bench_recipes.ipynb #d10bb090
 def cosine_alpha_bar(
@@ -150,7 +150,11 @@ def train_textbook_dcgan(
     return gen, step
 
 # %% ../nbs/08c_bench_recipes.ipynb #741757ef
-LIBRARY_GAN = dict(preset='ns', lr=1e-3)   # the study's chosen configuration (stability page: NS loss, lr 1e-3, best final FID)
+def library_gan(profile)->tuple:
+    "The GAN configuration the quality page trains at `profile`, read as it reads it (`genstudy.choices.chosen_gan`): (GANConfig, how it was chosen)."
+    from genstudy.choices import chosen_gan
+    from genstudy.core import out_dirs
+    return chosen_gan(out_dirs(profile).results, profile.name)
 
 def train_library_diffusion(seconds:float, profile, seed:int=0, device=None, sampler_steps:int=50):
     "genstudy's diffusion recipe of `profile` for `seconds`: returns (generator, steps done, parameters)."
@@ -164,11 +168,11 @@ def train_library_diffusion(seconds:float, profile, seed:int=0, device=None, sam
     gen.nfe = sampler_steps
     return gen, run.steps, sum(p.numel() for p in run.ema.module.parameters())
 
-def train_library_gan(seconds:float, profile, seed:int=0, device=None):
-    "genstudy's chosen GAN configuration for `seconds`: returns (generator, G steps done, G parameters)."
+def train_library_gan(seconds:float, profile, seed:int=0, device=None, cfg=None):
+    "genstudy's chosen GAN configuration (`library_gan`, or `cfg`) for `seconds`: returns (generator, G steps done, G parameters)."
     from genstudy.gan_nets import DCGANGenerator, DCGANDiscriminator
-    from genstudy.gan_train import train_gan, gan_config
-    cfg = gan_config(LIBRARY_GAN['preset'], lr_g=LIBRARY_GAN['lr'], lr_d=LIBRARY_GAN['lr'])
+    from genstudy.gan_train import train_gan
+    cfg = cfg if cfg is not None else library_gan(profile)[0]
     G, D = DCGANGenerator(), DCGANDiscriminator()
     run = train_gan(G, D, load_images('mnist', 'train'), cfg, steps=10 ** 7, bs=64, profile=profile, seed=seed, record=False,
                     ckpt_every=0, progress=False, device=device, time_budget_s=seconds)
@@ -219,7 +223,9 @@ def bench_recipes(
     add('diffusion', 'textbook DDPM (cosine, eps)', ddpm)
     add('diffusion', f"genstudy recipe ({prof.name})", lambda: train_library_diffusion(seconds, prof, seed, dev, nfe))
     add('GAN', 'PyTorch-example DCGAN', dcgan)
-    add('GAN', 'genstudy chosen GAN', lambda: train_library_gan(seconds, prof, seed, dev))
+    gan_cfg, gan_why = library_gan(prof)
+    print(f"  genstudy's GAN: {gan_why}")
+    add('GAN', 'genstudy chosen GAN', lambda: train_library_gan(seconds, prof, seed, dev, gan_cfg))
     df = pd.DataFrame(rows)
     for fam in ('diffusion', 'GAN'):
         d = df[df.family == fam]

@@ -161,7 +161,10 @@ def run_notebook(
     if token: os.environ['GENSTUDY_RERUN'] = token   # the kernel inherits it; its run records carry it (`env_info`)
     try:
         pm.execute_notebook(str(src), tmp, parameters=parameters, kernel_name='python3', progress_bar=False,
-                            cwd=str(src.parent), execution_timeout=timeout)
+                            cwd=str(src.parent), execution_timeout=timeout,
+                            # ipykernel >= 7.4 logs a warning at every start that its local TCP sockets are unencrypted;
+                            # the kernel app's own log only (cell outputs and their warnings are untouched)
+                            extra_arguments=['--IPKernelApp.log_level=ERROR'])
         _clean(Path(tmp)); _umask_mode(tmp); os.replace(tmp, dest)
         if entry: entry.unlink(missing_ok=True)
         return True, time.perf_counter() - t0, None
