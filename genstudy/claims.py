@@ -122,6 +122,11 @@ QUALITY_FULL, QUALITY_NARROW = ('mnist', 'fashion'), ('mnist_c0', 'mnist')   # f
 
 def _tflops(x)->float: return float(f"{float(x) / 1e12:.2g}")   # a budget in TFLOPs, two significant digits, so both families' points meet
 
+def _point_budget(p:dict, x:pd.Series)->float:
+    "A curve point's training budget: its share of the run's FLOP budget where it names one (both families' points then meet exactly), else its own FLOPs."
+    total = pd.to_numeric(x.get('config.budget_flops'), errors='coerce')
+    return _tflops(total * p['share'] if 'share' in p and pd.notna(total) else p.get('train_flops'))
+
 def quality_runs(recs:pd.DataFrame)->pd.DataFrame|None:
     "The quality page's per-model scores: one row per (run, extractor, budget point) (None when there are none)."
     r = recs[(recs.study == 'quality') & recs.name.astype(str).str.match(r'.+-(gan|diffusion)$')] if len(recs) else recs
@@ -139,7 +144,7 @@ def quality_runs(recs:pd.DataFrame)->pd.DataFrame|None:
             for p in points:
                 rows.append(dict(run_id=x.run_id, dirty=x.dirty, dataset=x.get('config.dataset'), family=fam, seed=x.seed, extractor=ext,
                                  role='inception' if ext == 'inception' else 'domain', n=n if pd.notna(n) else None, ref_split=proto.get('ref_split'),
-                                 budget=_tflops(p.get('train_flops')), kid=p.get(f"kid/{ext}", np.nan), kid_se=p.get(f"kid_std/{ext}", np.nan),
+                                 budget=_point_budget(p, x), kid=p.get(f"kid/{ext}", np.nan), kid_se=p.get(f"kid_std/{ext}", np.nan),
                                  fid=p.get(f"fid/{ext}", np.nan), params=params, flops_per_image=x.get('metrics.flops_per_image'),
                                  lr=x.get('config.lr', x.get('config.lr_g')), gan_choice=x.get('config.gan_choice'),
                                  trials=search_trials(pd.DataFrame([x])).iloc[0]))

@@ -6,7 +6,7 @@ Docs: https://genstudy.github.io/genstudy/diffusion_train.html.md"""
 
 # %% ../nbs/04a_diffusion_train.ipynb #6ed68686
 from __future__ import annotations
-import math, os, random, time, tempfile
+import copy, math, os, random, time, tempfile
 from dataclasses import dataclass
 from pathlib import Path
 import numpy as np, torch, torch.nn as nn, torch.nn.functional as F
@@ -22,8 +22,8 @@ from .data import to_unit
 
 # %% auto #0
 __all__ = ['PointsDL', 'points_dls', 'DiffusionCallback', 'EMACallback', 'BF16Autocast', 'ForeachAdam', 'foreach_adam',
-           'DeviceDL', 'device_dls', 'latest_checkpoint', 'load_checkpoint', 'StepCheckpoint', 'DiffusionRun',
-           'center_crop', 'training_step_flops', 'train_diffusion']
+           'DeviceDL', 'device_dls', 'latest_checkpoint', 'load_checkpoint', 'StepCheckpoint', 'EMASnapshots',
+           'DiffusionRun', 'center_crop', 'training_step_flops', 'train_diffusion']
 
 # %% ../nbs/04a_diffusion_train.ipynb #fba91a06
 class PointsDL(DataLoader):
@@ -343,6 +343,18 @@ class StepCheckpoint(Callback):
             periodic = [p for s, p in self.saved if s % self.every == 0]
             for p in periodic[:-self.keep] if len(periodic) > self.keep else []: p.unlink(missing_ok=True)
         return path
+
+# %% ../nbs/04a_diffusion_train.ipynb #dacf13d2
+class EMASnapshots(Callback):
+    "Copies of the EMA weights after the given optimiser steps: the points of a quality-against-compute curve, read from one run."
+    order = 31   # after TrainEvalCallback has counted the step and after EMACallback has averaged it
+    def __init__(self,
+        steps,   # optimiser steps (counted from the run's start, resumed runs included) after which to copy the EMA
+    ): self.steps, self.copies = set(int(s) for s in steps), {}
+    def after_batch(self):
+        step = self.learn.train_iter
+        if step in self.steps and step not in self.copies:
+            self.copies[step] = copy.deepcopy(next(cb for cb in self.learn.cbs if isinstance(cb, EMACallback)).average)
 
 # %% ../nbs/04a_diffusion_train.ipynb #2ce22117
 @dataclass
