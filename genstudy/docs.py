@@ -225,7 +225,7 @@ def _sphinx_warnings(stderr:str)->list[str]:
     return [l for l in stderr.splitlines() if 'WARNING' in l or 'ERROR' in l]
 
 def _slim_site(site:Path)->None:
-    "Store each image once (a figure shown by two pages was copied twice) and as a 256-colour PNG where that is smaller (plots and digit grids lose nothing visible); drop icon fonts no page uses."
+    "Store each image once (a figure shown by two pages was copied twice) and as a 256-colour PNG where that is smaller (plots and digit grids lose nothing visible); drop icon fonts no page uses and the templates' indentation."
     import hashlib, io
     from PIL import Image
     seen, renames = {}, {}
@@ -246,6 +246,12 @@ def _slim_site(site:Path)->None:
         q = im.quantize(256, method=Image.Quantize.FASTOCTREE) if im.mode == 'RGBA' else im.convert('RGB').quantize(256) if im.mode != 'L' else im
         buf = io.BytesIO(); q.save(buf, 'PNG', optimize=True)
         if buf.tell() < 0.9 * len(raw): p.write_bytes(buf.getvalue())
+    # indentation outside <pre> and <textarea> is template layout a browser collapses: about a fortieth of the HTML
+    keep = re.compile(r'(<pre\b.*?</pre>|<textarea\b.*?</textarea>)', re.S)
+    for page in site.rglob('*.html'):
+        html = page.read_text()
+        new = ''.join(x if i % 2 else re.sub(r'\n[ \t]+', '\n', x) for i, x in enumerate(keep.split(html)))
+        if new != html: page.write_text(new)
     # the theme ships three Font Awesome fonts; a browser fetches one only for an icon of its style, and the pages use fa-solid alone
     pages = ' '.join(p.read_text() for p in site.rglob('*.html'))
     for style, font in (('fa-brands', 'fa-brands-400'), ('fa-regular', 'fa-regular-400')):
