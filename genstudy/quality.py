@@ -16,7 +16,7 @@ from .data import ImageSet, load_images, single_class, image_dls, to_unit, DataS
 from .diffusion import DiffusionObjective
 from .schedules import make_schedule
 from .diffusion import diffusion_generator
-from .diffusion_train import train_diffusion, training_step_flops, EMASnapshots
+from .diffusion_train import train_diffusion, training_step_flops, EMASnapshots, center_crop
 from .diffusion_recipes import image_unet
 from .gan_nets import DCGANGenerator, DCGANDiscriminator
 from .gan_train import train_gan, GANConfig
@@ -197,7 +197,7 @@ def score_model(
 )->tuple:                 # (role -> scores, memorisation dict, density/coverage dict, the samples as scored)
     "Score one family's samples on one data set and write the scores and the protocol into its run record."
     cuda_dev = device if device is not None and torch.device(device).type == 'cuda' else None
-    x = x[..., 2:30, 2:30] if x.shape[-1] == 32 else x          # the UNet works on 28×28 images padded to 32; scored at 28×28
+    x = center_crop(x, 28) if x.shape[-1] == 32 else x   # the UNet works on 28×28 images padded to 32; scored at 28×28
     ref_dom = pick(spec['test'], spec['n'], 0)
     if torch.isfinite(x).all():
         ev = {role: score(x, spec, ext, n, P, B, seed, cuda_dev) for role, (ext, n) in roles(spec).items()}
@@ -231,7 +231,7 @@ def score_point(
     "One point of a quality-against-compute curve: `n` samples scored with every extractor of the data set."
     cuda_dev = device if device is not None and torch.device(device).type == 'cuda' else None
     x = src if isinstance(src, torch.Tensor) else sample(src, spec['n'], seed=seed)
-    x = x[:spec['n'], ..., 2:30, 2:30] if x.shape[-1] == 32 else x[:spec['n']]
+    x = center_crop(x[:spec['n']], 28) if x.shape[-1] == 32 else x[:spec['n']]
     ok = bool(torch.isfinite(x).all())
     out = dict(step=int(step), share=float(share), train_flops=int(step) * r['flops_per_step'])
     for role, (ext, n) in roles(spec).items():
