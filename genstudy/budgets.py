@@ -50,10 +50,17 @@ STUDY_BUDGETS = {
     },
     # diff_steps: diffusion optimiser steps (the GAN gets the same FLOPs) · n / n_inc: samples per FID with domain / Inception features
     # (0: Inception skipped) · kid_subsets: KID subsets · draws_*: real-vs-real baseline draws · n_nn: training images searched for neighbours
+    # quality page: curve = shares of the training budget also scored (quality against compute); tune = the equal search at this
+    # page's budget (learning rate x one objective knob, the same number of trials per family, on a tuning seed; n samples a trial)
     'quality': {
-        'smoke': dict(diff_steps=10, bs=32, lr=1e-3, n=128, n_inc=0, ddim_steps=5, kid_subsets=10, draws_dom=1, draws_inc=1, n_nn=2000),
-        'cpu':   dict(diff_steps=400, bs=64, lr=1e-3, n=1000, n_inc=500, ddim_steps=50, kid_subsets=100, draws_dom=3, draws_inc=1, n_nn=5000),
-        'gpu':   dict(diff_steps=20_000, bs=128, lr=1e-3, n=10_000, n_inc=10_000, ddim_steps=50, kid_subsets=100, draws_dom=3, draws_inc=3, n_nn=10_000),
+        'smoke': dict(diff_steps=10, bs=32, n=128, n_inc=0, ddim_steps=5, kid_subsets=10, draws_dom=1, draws_inc=1, n_nn=2000, curve=(0.5,),
+                      tune=dict(gan_lr=(2e-4,), gan_loss=('ns', 'hinge'), diffusion_lr=(1e-3,), diffusion_prediction=('edm', 'v'), n=128)),
+        'cpu':   dict(diff_steps=400, bs=64, n=1000, n_inc=500, ddim_steps=50, kid_subsets=100, draws_dom=3, draws_inc=1, n_nn=5000, curve=(),
+                      tune=dict(gan_lr=(2e-4, 1e-3), gan_loss=('ns', 'hinge'), diffusion_lr=(1e-3, 3e-3), diffusion_prediction=('edm', 'v'), n=500)),
+        'gpu':   dict(diff_steps=20_000, bs=128, n=10_000, n_inc=10_000, ddim_steps=50, kid_subsets=100, draws_dom=3, draws_inc=3, n_nn=10_000,
+                      curve=(0.125, 0.25, 0.5),
+                      tune=dict(gan_lr=(1e-4, 2e-4, 1e-3), gan_loss=('ns', 'hinge'), diffusion_lr=(3e-4, 1e-3, 3e-3), diffusion_prediction=('edm', 'v'),
+                                n=5000)),
     },
     'speed': {
         'smoke': dict(batches=(1, 4), steps=(1, 2), ring_steps=(1, 2, 4), repeats=1),
@@ -141,11 +148,13 @@ def _few_step(P, B):
 GAN_STEPS_PER_UNET_STEP = 59.19
 
 def _quality(P, B, n_data=3):
+    S, pts = len(P.seeds), 1 + len(B.get('curve', ()))   # test seeds; points scored a run (the end and the curve's)
+    T = B['tune']; K = len(T['gan_lr']) * len(T['gan_loss'])   # trials per family (the diffusion grid has as many)
     gan_steps = round(B['diff_steps'] * GAN_STEPS_PER_UNET_STEP)
-    n_imgs = (n_data - 1) * B['n'] + 980   # digit 0 has 980 test images
-    feats = n_data * (B['draws_dom'] + 2) * B['n'] + n_data * (B['draws_inc'] + 2) * B['n_inc']
-    return [(f"UNet, {n_data} data sets, bs {B['bs']}", 'diff/unet-gpu-bs128', n_data * B['diff_steps'], []),
-            (f"FLOP-matched DCGAN, {n_data} x {gan_steps:,} steps, bs {B['bs']}", 'gan/dcgan-ns-ch64-bs128', n_data * gan_steps, []),
+    n_imgs = pts * S * ((n_data - 1) * B['n'] + 980) + K * T['n']   # digit 0 has 980 test images; each diffusion trial draws T['n']
+    feats = n_data * (B['draws_dom'] + 2 * pts * S) * B['n'] + n_data * (B['draws_inc'] + 2 * pts * S) * B['n_inc'] + 2 * K * T['n']
+    return [(f"UNet, {n_data} data sets x {S} seeds + {K} trials, bs {B['bs']}", 'diff/unet-gpu-bs128', (n_data * S + K) * B['diff_steps'], []),
+            (f"FLOP-matched DCGAN, ({n_data} x {S} + {K}) x {gan_steps:,} steps, bs {B['bs']}", 'gan/dcgan-ns-ch64-bs128', (n_data * S + K) * gan_steps, []),
             (f"DDIM-{B['ddim_steps']} samples ({n_imgs:,})", 'fwd/unet-gpu-b256', n_imgs * B['ddim_steps'], []),
             ('InceptionV3 features', 'extract/inception', feats, []),
             ('domain CNN features (GPU)', 'extract/mnist-cnn', feats, []),

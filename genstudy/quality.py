@@ -11,7 +11,9 @@ from dataclasses import dataclass
 import numpy as np, pandas as pd, torch
 from threadpoolctl import threadpool_limits
 from torch.utils.flop_counter import FlopCounterMode
-from .core import seed_everything, device_name, get_device, RunRecord
+from .core import seed_everything, device_name, get_device, RunRecord, load_records
+from .records import latest_records
+from .tuning import pick_trial
 from .data import ImageSet, load_images, single_class, image_dls, to_unit, DataSourceMissing
 from .diffusion import DiffusionObjective
 from .schedules import make_schedule
@@ -19,7 +21,7 @@ from .diffusion import diffusion_generator
 from .diffusion_train import train_diffusion, training_step_flops, EMASnapshots, center_crop
 from .diffusion_recipes import image_unet
 from .gan_nets import DCGANGenerator, DCGANDiscriminator
-from .gan_train import train_gan, GANConfig
+from .gan_train import train_gan, GANConfig, gan_config
 from .fidelity import fidelity, ref_cache_name, as_uint8_images
 from .extractors import extract
 from .coverage import memorisation, density_coverage
@@ -27,8 +29,10 @@ from .metrics import sample
 from .cost import count_flops
 
 # %% auto #0
-__all__ = ['GlobalFlopCounter', 'diffusion_objective', 'equal_flops_plan', 'pick', 'quality_data', 'roles', 'score',
-           'real_baselines', 'Choice', 'curve_steps', 'train_pair', 'score_model', 'score_point', 'score_pair',
+__all__ = ['PREDICTIONS', 'TUNE_SEED', 'TUNE_RANK', 'GlobalFlopCounter', 'DiffusionConfig', 'as_diffusion_config',
+           'diffusion_objective', 'equal_flops_plan', 'pick', 'quality_data', 'roles', 'score', 'real_baselines',
+           'Choice', 'curve_steps', 'train_diffusion_run', 'train_gan_run', 'train_pair', 'quality_trials', 'knobs',
+           'choose_trial', 'tune_quality', 'quality_choices', 'score_model', 'score_point', 'score_pair',
            'QualityResult', 'run_quality']
 
 # %% ../nbs/09b_quality.ipynb #cdd9910e
@@ -42,9 +46,26 @@ class GlobalFlopCounter(FlopCounterMode):
     "FlopCounterMode's counts without per-module attribution, so that double backward (WGAN-GP, R1) can be counted."
     def __init__(self): super().__init__(display=False); self.mod_tracker = _NoModuleTracking()
 
-def diffusion_objective()->DiffusionObjective:
-    "The quality page's diffusion objective: EDM preconditioning and loss weighting (Karras et al. 2022) on the linear schedule."
-    return DiffusionObjective(make_schedule('linear'), prediction='edm')
+PREDICTIONS = ('edm', 'eps', 'x0', 'v')
+
+@dataclass(frozen=True)
+class DiffusionConfig:
+    "The quality page's diffusion knobs: the peak learning rate and what the UNet learns to predict."
+    lr:float = 1e-3           # peak learning rate of the one-cycle Adam schedule
+    prediction:str = 'edm'    # 'edm' (EDM preconditioning and loss weighting), or 'eps' / 'x0' / 'v' on the linear VP schedule
+    def __post_init__(self):
+        if not self.lr > 0: raise ValueError(f"lr must be > 0, got {self.lr}")
+        if self.prediction not in PREDICTIONS: raise ValueError(f"prediction must be one of {', '.join(PREDICTIONS)}, got {self.prediction!r}")
+
+def as_diffusion_config(c)->DiffusionConfig:
+    "A `DiffusionConfig` from one, or from a bare peak learning rate (EDM)."
+    return c if isinstance(c, DiffusionConfig) else DiffusionConfig(lr=float(c))
+
+def diffusion_objective(
+    prediction:str='edm',   # see `DiffusionConfig`
+)->DiffusionObjective:
+    "The quality page's diffusion objective on the linear schedule: EDM preconditioning and loss weighting (Karras et al. 2022), or a VP target."
+    return DiffusionObjective(make_schedule('linear'), prediction=prediction)
 
 def equal_flops_plan(
     P,                   # the profile (its UNet, n_train)
@@ -53,10 +74,12 @@ def equal_flops_plan(
     mnist:ImageSet,      # images for the counted GAN step
     seed:int=0,
     device=None,
+    diffusion:DiffusionConfig|None=None,   # the diffusion configuration trained (default: `DiffusionConfig()`)
 )->dict:                 # unet_flops, gan_flops (per step), budget (FLOPs), gan_steps, table (one row a family)
     "Training FLOPs of one step of each family and the GAN steps that match the diffusion model's budget."
-    dev = device or get_device()
-    unet_flops = training_step_flops(image_unet(P).to(dev), diffusion_objective(), (torch.zeros(B['bs'], 1, 32, 32, device=dev),))
+    dev, dc = device or get_device(), as_diffusion_config(diffusion or DiffusionConfig())
+    unet_flops = training_step_flops(image_unet(P, objective=dc.prediction).to(dev), diffusion_objective(dc.prediction),
+                                     (torch.zeros(B['bs'], 1, 32, 32, device=dev),))
     seed_everything(seed)
     with GlobalFlopCounter() as fc:
         train_gan(DCGANGenerator(), DCGANDiscriminator(), mnist, gan_cfg, steps=1, bs=B['bs'], profile=P, seed=seed, record=False,
@@ -65,7 +88,7 @@ def equal_flops_plan(
     budget_flops = B['diff_steps'] * unet_flops
     gan_steps = max(1, round(budget_flops / gan_flops))
     n_params = lambda *ms: sum(p.numel() for m in ms for p in m.parameters())
-    table = pd.DataFrame([dict(family='diffusion (EDM UNet)', params=n_params(image_unet(P)), gflops_per_step=unet_flops / 1e9,
+    table = pd.DataFrame([dict(family=f"diffusion (UNet, {dc.prediction})", params=n_params(image_unet(P, objective=dc.prediction)), gflops_per_step=unet_flops / 1e9,
                                steps=B['diff_steps'], batch=B['bs'], train_tflops=budget_flops / 1e12),
                           dict(family='GAN (DCGAN)', params=n_params(DCGANGenerator(), DCGANDiscriminator()), gflops_per_step=gan_flops / 1e9,
                                steps=gan_steps, batch=B['bs'], train_tflops=gan_steps * gan_flops / 1e12)])
@@ -134,8 +157,9 @@ def real_baselines(
 @dataclass
 class Choice:
     "A family's configuration as a page received it: what trains and the sentence that says how it was chosen."
-    config:object   # GANConfig for the GAN, the peak learning rate for the diffusion model
-    why:str         # `genstudy.choices.describe_choice`'s sentence, or why the default was kept
+    config:object          # GANConfig for the GAN, `DiffusionConfig` (or a bare peak learning rate) for the diffusion model
+    why:str                # how it was chosen, in one sentence
+    tuning:dict|None=None  # the search that chose it (`tune_quality`), written into every test run's record
 
 def curve_steps(
     total:int,       # the run's steps
@@ -145,6 +169,54 @@ def curve_steps(
     steps = {max(1, round(f * total)): float(f) for f in sorted(fractions)}
     return {s: f for s, f in sorted(steps.items()) if s != total}
 
+def train_diffusion_run(
+    key:str, spec:dict,      # data set name and its `quality_data` entry
+    seed:int, P, B:dict, plan:dict,
+    diffusion:Choice,        # its config: a `DiffusionConfig` (or a peak learning rate)
+    dirs, name:str|None=None,# record name (default: '<key>-diffusion')
+    curve:tuple=(),          # budget shares at which EMA copies are kept
+    study:str='quality', device=None,
+    config:dict|None=None,   # more fields for the record's config
+)->dict:                     # run, rec, gen, status, steps, flops_per_step, wall_s, curve (step -> generator), share
+    "Train the page's diffusion recipe on one data set for `diff_steps` steps and record it."
+    dev, dc = device or get_device(), as_diffusion_config(diffusion.config)
+    name = name or f"{key}-diffusion"
+    dls = image_dls(spec['train'], bs=B['bs'], pad_to=32, n_train=P.data.n_train, seed=seed, device=dev)
+    d_curve = curve_steps(B['diff_steps'], curve)
+    snaps = EMASnapshots(d_curve)
+    seed_everything(seed); t0 = time.perf_counter()
+    run = train_diffusion(image_unet(P, objective=dc.prediction), dls, B['diff_steps'], diffusion_objective(dc.prediction), lr=dc.lr, seed=seed,
+                          name=name, study=study, profile=P, results_dir=dirs.results, ckpt_every=min(B['diff_steps'], P.train.ckpt_every),
+                          ckpt_dir=dirs.scratch/'ckpt'/study/f"{name}-s{seed}", channels_last=P.name != 'smoke', progress=False,
+                          config=dict(dataset=key, family='diffusion', lr_choice=diffusion.why, prediction=dc.prediction, n_train=len(dls.train.dataset),
+                                      unet=P.name, budget_flops=plan['budget'], curve=list(curve), tuning=diffusion.tuning, **(config or {})), cbs=[snaps])
+    wall = time.perf_counter() - t0
+    if run.flops_per_step != plan['unet_flops']: raise RuntimeError("the diffusion step was counted on another batch shape or objective than it trained at")
+    points = {s: diffusion_generator(ema, run.objective, 'ddim', B['ddim_steps'], (1, 32, 32)) for s, ema in sorted(snaps.copies.items())}
+    return dict(run=run, rec=run.record, gen=run.generator('ddim', B['ddim_steps']), status=run.status, steps=run.steps,
+                flops_per_step=plan['unet_flops'], wall_s=wall, curve=points, share=d_curve)
+
+def train_gan_run(
+    key:str, spec:dict, seed:int, P, B:dict, plan:dict,
+    gan:Choice,              # its config: a GANConfig
+    dirs, name:str|None=None,# record name (default: '<key>-gan')
+    curve:tuple=(),          # budget shares at which the EMA generator's samples are kept
+    study:str='quality', device=None,
+    config:dict|None=None,   # more fields for the record's config
+)->dict:                     # as `train_diffusion_run`; status 'status/diagnosis'
+    "Train the page's DCGAN on one data set for the plan's `gan_steps` generator steps and record it."
+    dev = device or get_device()
+    g_curve = curve_steps(plan['gan_steps'], curve)
+    seed_everything(seed); t0 = time.perf_counter()
+    run = train_gan(DCGANGenerator(), DCGANDiscriminator(), spec['train'], gan.config, steps=plan['gan_steps'], bs=B['bs'], profile=P, seed=seed,
+                    name=name or f"{key}-gan", study=study, results_dir=dirs.results, ckpt_every=0, progress=False, n_train=P.data.n_train, device=dev,
+                    snapshot_steps=list(g_curve), snapshot_n=spec['n'],
+                    config_extra=dict(dataset=key, family='gan', gan_choice=gan.why, flops_per_step=plan['gan_flops'], budget_flops=plan['budget'],
+                                      curve=list(curve), tuning=gan.tuning, **(config or {})))
+    return dict(run=run, rec=run.record, gen=run.gen, status=f"{run.status}/{run.diagnosis}", steps=int(run.metrics['steps_done']),
+                flops_per_step=plan['gan_flops'], wall_s=time.perf_counter() - t0, curve={s: run.snapshots[s] for s in g_curve if s in run.snapshots},
+                share=g_curve)
+
 def train_pair(
     key:str, spec:dict,      # data set name and its `quality_data` entry
     seed:int,                # training seed of both families
@@ -153,34 +225,115 @@ def train_pair(
     dirs,                    # `out_dirs(P, ...)`: results and scratch (checkpoints)
     study:str='quality',
     device=None,
-)->dict:                     # family -> dict(run, rec, gen, status, steps, flops_per_step, wall_s)
+)->dict:                     # family -> `train_diffusion_run` / `train_gan_run`'s dict
     "Train the diffusion model and the GAN on one data set with one seed, each for the plan's share of the same FLOPs."
+    curve, extra = tuple(B.get('curve', ())), dict(part='test')
+    return dict(diffusion=train_diffusion_run(key, spec, seed, P, B, plan, diffusion, dirs, curve=curve, study=study, device=device, config=extra),
+                gan=train_gan_run(key, spec, seed, P, B, plan, gan, dirs, curve=curve, study=study, device=device, config=extra))
+
+
+# %% ../nbs/09b_quality.ipynb #f16b5ab6
+TUNE_SEED = 1000                             # the tuning seed: never one of a profile's test seeds
+TUNE_RANK = (('kid', 'min'), ('fid', 'min'))  # both families: lowest domain KID at the trials' n, then FID
+
+def quality_trials(
+    B:dict,   # the page's budgets; `B['tune']`: gan_lr, gan_loss, diffusion_lr, diffusion_prediction, n
+)->dict:      # 'gan' -> [GANConfig], 'diffusion' -> [DiffusionConfig], in trial order
+    "Each family's trial configurations: learning rate × one objective knob, the same number for both families."
+    t = B['tune']
+    gan = [gan_config(loss, lr_g=float(lr), lr_d=float(lr)) for loss in t['gan_loss'] for lr in t['gan_lr']]
+    dif = [DiffusionConfig(float(lr), pred) for pred in t['diffusion_prediction'] for lr in t['diffusion_lr']]
+    if len(gan) != len(dif) or not gan:
+        raise ValueError(f"equal tuning needs the same number of trials for both families: GAN {len(gan)}, diffusion {len(dif)} (see the budgets' `tune`)")
+    return dict(gan=gan, diffusion=dif)
+
+def knobs(fam:str, c)->dict:
+    "The searched values of a trial configuration."
+    return dict(lr=c.lr_g, loss=c.loss) if fam == 'gan' else dict(lr=c.lr, prediction=c.prediction)
+
+def choose_trial(
+    fam:str,              # 'gan' or 'diffusion'
+    trials:pd.DataFrame,  # one row per trial: trial, the knobs, status, kid, fid
+    cfgs:list,            # the trial configurations, in trial order
+    seed:int, key:str, ext:str, n:int,   # the tuning seed, data set, extractor and samples scored
+)->Choice:                # the chosen configuration, the sentence, and `tuning` for the test records
+    "The family's pick by `pick_trial` with `TUNE_RANK`, and what the test runs' records say about the search."
+    best = pick_trial(trials, TUNE_RANK)
+    names = [k for k in trials.columns if k in ('lr', 'loss', 'prediction')]
+    clean = lambda v: None if isinstance(v, float) and not np.isfinite(v) else v.item() if hasattr(v, 'item') else v
+    scores = [{k: clean(v) for k, v in r.items()} for r in trials[['trial', *names, 'status', 'kid', 'fid']].to_dict('records')]
+    chosen = {k: clean(best[k]) for k in names}
+    tuning = dict(trials=len(trials), knobs=names, chosen=chosen, seed=int(seed), dataset=key, extractor=ext, n=int(n),
+                  rule='lowest KID, then FID; failed trials last', scores=scores)
+    said = ', '.join(f"{k} {v:g}" if isinstance(v, float) else f"{k} {v}" for k, v in chosen.items())
+    why = (f"best of {len(trials)} trials at this page's budget ({' × '.join(names)}; tuning seed {seed}, {key}, KID {best['kid']:.4g} "
+           f"with {ext} at n = {n}): {said}")
+    return Choice(cfgs[int(best['trial']) - 1], why, tuning)
+
+def tune_quality(
+    P, B:dict,               # profile and the page's budgets (with `tune`)
+    data:dict,               # `quality_data(B)`
+    dirs,                    # `out_dirs(P, ...)`
+    key:str='mnist',         # the data set tuned on
+    seed:int=TUNE_SEED,      # the tuning seed
+    study:str='quality', device=None,
+    log=print,
+)->dict:                     # 'gan', 'diffusion' -> Choice; 'trials' -> DataFrame (one row a trial, both families)
+    "Equal tuning at the page's budget: every trial of both families trained on `seed`, scored alike, the best of each family chosen by one rule."
+    if seed in P.seeds: raise ValueError(f"the tuning seed {seed} is a test seed of profile {P.name!r}: choose one outside {list(P.seeds)}")
     dev = device or get_device()
-    dls = image_dls(spec['train'], bs=B['bs'], pad_to=32, n_train=P.data.n_train, seed=seed, device=dev)
-    d_curve = curve_steps(B['diff_steps'], B.get('curve', ()))
-    snaps = EMASnapshots(d_curve)
-    seed_everything(seed); t0 = time.perf_counter()
-    drun = train_diffusion(image_unet(P), dls, B['diff_steps'], diffusion_objective(), lr=diffusion.config, seed=seed, name=f"{key}-diffusion",
-                           study=study, profile=P, results_dir=dirs.results, ckpt_every=min(B['diff_steps'], P.train.ckpt_every),
-                           ckpt_dir=dirs.scratch/'ckpt'/study/f"{key}-diffusion-s{seed}", channels_last=P.name != 'smoke', progress=False,
-                           config=dict(dataset=key, family='diffusion', lr_choice=diffusion.why, n_train=len(dls.train.dataset), unet=P.name,
-                                       budget_flops=plan['budget'], curve=list(B.get('curve', ()))), cbs=[snaps])
-    d_wall = time.perf_counter() - t0
-    if drun.flops_per_step != plan['unet_flops']: raise RuntimeError("the diffusion step was counted on another batch shape than it trained at")
-    seed_everything(seed); t0 = time.perf_counter()
-    g_curve = curve_steps(plan['gan_steps'], B.get('curve', ()))
-    grun = train_gan(DCGANGenerator(), DCGANDiscriminator(), spec['train'], gan.config, steps=plan['gan_steps'], bs=B['bs'], profile=P, seed=seed,
-                     name=f"{key}-gan", study=study, results_dir=dirs.results, ckpt_every=0, progress=False, n_train=P.data.n_train, device=dev,
-                     snapshot_steps=list(g_curve), snapshot_n=spec['n'],
-                     config_extra=dict(dataset=key, family='gan', gan_choice=gan.why, flops_per_step=plan['gan_flops'], budget_flops=plan['budget'],
-                                       curve=list(B.get('curve', ()))))
-    g_wall = time.perf_counter() - t0
-    d_points = {s: diffusion_generator(ema, drun.objective, 'ddim', B['ddim_steps'], (1, 32, 32)) for s, ema in sorted(snaps.copies.items())}
-    return dict(diffusion=dict(run=drun, rec=drun.record, gen=drun.generator('ddim', B['ddim_steps']), status=drun.status, steps=drun.steps,
-                               flops_per_step=plan['unet_flops'], wall_s=d_wall, curve=d_points, share=d_curve),
-                gan=dict(run=grun, rec=grun.record, gen=grun.gen, status=f"{grun.status}/{grun.diagnosis}", steps=int(grun.metrics['steps_done']),
-                         flops_per_step=plan['gan_flops'], wall_s=g_wall, curve={s: grun.snapshots[s] for s in g_curve if s in grun.snapshots},
-                         share=g_curve))
+    spec = {**data[key], 'n': min(B['tune']['n'], len(data[key]['test']))}
+    ext, n = spec['domain'], spec['n']
+    out, rows = {}, []
+    for fam, cfgs in quality_trials(B).items():
+        fam_rows = []
+        for i, c in enumerate(cfgs, 1):
+            plan = equal_flops_plan(P, B, c if fam == 'gan' else GANConfig(), spec['train'], seed, dev, c if fam == 'diffusion' else None)
+            ch, extra = Choice(c, f"tuning trial {i} of {len(cfgs)}"), dict(part='tune', trial=i, knobs=knobs(fam, c))
+            train = train_gan_run if fam == 'gan' else train_diffusion_run
+            r = train(key, spec, seed, P, B, plan, ch, dirs, name=f"tune-{key}-{fam}-t{i}", study=study, device=dev, config=extra)
+            x = sample(r['gen'], n, seed=seed)
+            x = center_crop(x, 28) if x.shape[-1] == 32 else x
+            m = score(x, spec, ext, n, P, B, seed) if torch.isfinite(x).all() else dict(fid=float('inf'), kid=float('inf'), kid_std=float('nan'))
+            status = r['run'].status
+            r['rec'].metrics.update({f"fid/{ext}": m['fid'], f"kid/{ext}": m['kid'], f"kid_std/{ext}": m.get('kid_std', float('nan')), 'eval_n': n,
+                                     'train_wall_s': r['wall_s'], 'train_flops': r['steps'] * r['flops_per_step']})
+            r['rec'].save()
+            fam_rows.append(dict(trial=i, **knobs(fam, c), status=status, kid=m['kid'], fid=m['fid'], steps=r['steps'], wall_s=r['wall_s']))
+            log(f"tuning {fam} trial {i}/{len(cfgs)} ({', '.join(f'{k} {v}' for k, v in knobs(fam, c).items())}): {r['steps']} steps in "
+                f"{r['wall_s']:.0f} s, {status}, KID {m['kid']:.4g}, FID {m['fid']:.2f}")
+            del r, x
+        trials = pd.DataFrame(fam_rows)
+        out[fam] = choose_trial(fam, trials, cfgs, seed, key, ext, n)
+        rows += [dict(family=fam, **r) for r in fam_rows]
+    out['trials'] = pd.DataFrame(rows)
+    return out
+
+def quality_choices(
+    results_dir,             # a results/ folder holding the quality page's trial records
+    profile_name:str,        # only this profile's records count
+    study:str='quality',
+)->dict|None:                # 'gan', 'diffusion' -> Choice (as `tune_quality` chose); None when a family has no complete search
+    "The configurations the quality page's last search chose, read back from its newest trial records (no training)."
+    r = load_records(results_dir, study)
+    if r.empty or 'config.part' not in r: return None
+    r = latest_records(r[(r.profile == profile_name) & (r['config.part'] == 'tune')])
+    out = {}
+    for fam in ('gan', 'diffusion'):
+        t = r[r['config.family'] == fam].sort_values('config.trial') if 'config.family' in r else r.iloc[:0]
+        if t.empty: return None
+        key = t['config.dataset'].iloc[0]
+        dom = next((c[len('metrics.kid/'):] for c in t.columns if c.startswith('metrics.kid/') and t[c].notna().all()), None)
+        if dom is None: return None
+        if fam == 'gan':
+            from genstudy.choices import gan_config_of
+            cfgs = [gan_config_of(row) for _, row in t.iterrows()]
+        else: cfgs = [DiffusionConfig(float(row['config.lr']), str(row['config.prediction'])) for _, row in t.iterrows()]
+        trials = pd.DataFrame([dict(trial=i, **knobs(fam, c), status=row['status'], kid=float(row[f'metrics.kid/{dom}']), fid=float(row[f'metrics.fid/{dom}']))
+                               for i, (c, (_, row)) in enumerate(zip(cfgs, t.iterrows()), 1)])
+        out[fam] = choose_trial(fam, trials, cfgs, int(t.seed.iloc[0]), key, dom, int(t['metrics.eval_n'].iloc[0]))
+    return out
+
 
 # %% ../nbs/09b_quality.ipynb #8c2f5ef5
 def score_model(
@@ -306,11 +459,15 @@ class QualityResult:
     curves:pd.DataFrame    # one row per (dataset, seed, family, extractor, curve point); empty without a `curve` budget
     train_s:float = 0.     # wall-clock of all training
     score_s:float = 0.     # wall-clock of all scoring (baselines included)
+    trials:pd.DataFrame|None = None   # `tune_quality`'s trials (None when both choices were given)
+    tune_s:float = 0.      # wall-clock of the search
+    choices:dict|None = None          # 'gan', 'diffusion' -> the Choice trained on the test seeds
 
 def run_quality(
     P, B:dict,                 # profile and the page's budgets (`genstudy.budgets.budget('quality', P)`)
-    gan:Choice, diffusion:Choice,
     dirs,                      # `out_dirs(P, out_dir)`
+    gan:Choice|None=None,      # the GAN configuration; None: `tune_quality` searches both families first
+    diffusion:Choice|None=None,# the diffusion configuration; None: as for `gan`
     seeds=None,                # training seeds (default: the profile's)
     data:dict|None=None,       # `quality_data(B)` (default: built here)
     plan:dict|None=None,       # `equal_flops_plan` (default: counted here)
@@ -318,11 +475,16 @@ def run_quality(
     device=None,
     log=print,                 # progress lines
 )->QualityResult:
-    "Train and score both families on every data set for every seed, at equal training FLOPs."
+    "Tune both families alike (unless both choices are given), then train and score them on every data set for every test seed, at equal training FLOPs."
     dev = device or get_device()
     seeds = list(P.seeds if seeds is None else seeds)
     data = data if data is not None else quality_data(B, log)
-    plan = plan if plan is not None else equal_flops_plan(P, B, gan.config, data['mnist']['train'], seeds[0], dev)
+    trials, tune_s = None, 0.
+    if gan is None or diffusion is None:
+        t0 = time.perf_counter()
+        tuned = tune_quality(P, B, data, dirs, key='mnist' if 'mnist' in data else next(iter(data)), study=study, device=dev, log=log)
+        gan, diffusion, trials, tune_s = gan or tuned['gan'], diffusion or tuned['diffusion'], tuned['trials'], time.perf_counter() - t0
+    plan = plan if plan is not None else equal_flops_plan(P, B, gan.config, next(iter(data.values()))['train'], seeds[0], dev, diffusion.config)
     t0 = time.perf_counter()
     baselines = {key: real_baselines(spec, P, B, seeds[0], dev) for key, spec in data.items()}
     rows = [dict(dataset=key, family='real (train vs test)', extractor=ext, n=n, fid_std=baselines[key][role]['fid_std'],
@@ -342,4 +504,5 @@ def run_quality(
             log(f"seed {seed} · {key}: diffusion {d['steps']} steps in {d['wall_s']:.0f} s ({d['status']}), GAN {g['steps']} steps in "
                 f"{g['wall_s']:.0f} s ({g['status']}); scored in {time.perf_counter() - t1:.0f} s")
             del pair
-    return QualityResult(pd.DataFrame(rows), summaries, shown, baselines, data, plan, seeds, pd.DataFrame(curves), train_s, score_s)
+    return QualityResult(pd.DataFrame(rows), summaries, shown, baselines, data, plan, seeds, pd.DataFrame(curves), train_s, score_s,
+                         trials, tune_s, dict(gan=gan, diffusion=diffusion))
