@@ -16,7 +16,8 @@ from .metrics import sample
 
 # %% auto #0
 __all__ = ['cosine_alpha_bar', 'textbook_unet', 'train_textbook_ddpm', 'ddim_generator', 'TextbookG', 'TextbookD',
-           'train_textbook_dcgan', 'library_gan', 'train_library_diffusion', 'train_library_gan', 'bench_recipes']
+           'train_textbook_dcgan', 'library_gan', 'library_diffusion', 'train_library_diffusion', 'train_library_gan',
+           'bench_recipes']
 
 # %% ../nbs/08c_bench_recipes.ipynb #d10bb090
 def cosine_alpha_bar(
@@ -150,19 +151,35 @@ def train_textbook_dcgan(
     return gen, step
 
 # %% ../nbs/08c_bench_recipes.ipynb #741757ef
+def _quality_pick(profile, fam:str):
+    "The quality page's search result for `fam` at `profile` (a `genstudy.quality.Choice`), or None before it has run."
+    from genstudy.quality import quality_choices
+    from genstudy.core import out_dirs
+    c = quality_choices(out_dirs(profile).results, profile.name)
+    return None if c is None else c[fam]
+
 def library_gan(profile)->tuple:
-    "The GAN configuration the quality page trains at `profile`, read as it reads it (`genstudy.choices.chosen_gan`): (GANConfig, how it was chosen)."
+    "The GAN configuration the quality page trains at `profile` (its search's pick, else the stability study's): (GANConfig, how it was chosen)."
     from genstudy.choices import chosen_gan
     from genstudy.core import out_dirs
+    c = _quality_pick(profile, 'gan')
+    if c is not None: return c.config, c.why
     return chosen_gan(out_dirs(profile).results, profile.name)
 
-def train_library_diffusion(seconds:float, profile, seed:int=0, device=None, sampler_steps:int=50):
-    "genstudy's diffusion recipe of `profile` for `seconds`: returns (generator, steps done, parameters)."
+def library_diffusion(profile)->tuple:
+    "The diffusion configuration the quality page trains at `profile` (its search's pick, else EDM at 1e-3): (DiffusionConfig, how it was chosen)."
+    from genstudy.quality import DiffusionConfig
+    c = _quality_pick(profile, 'diffusion')
+    return (c.config, c.why) if c is not None else (DiffusionConfig(), "EDM at lr 1e-3 (the quality page's search has not run)")
+
+def train_library_diffusion(seconds:float, profile, seed:int=0, device=None, sampler_steps:int=50, cfg=None):
+    "genstudy's diffusion recipe of `profile` (`library_diffusion`, or `cfg`) for `seconds`: returns (generator, steps done, parameters)."
     import tempfile
     from genstudy.diffusion_recipes import train_image_diffusion
+    cfg = cfg if cfg is not None else library_diffusion(profile)[0]
     with tempfile.TemporaryDirectory() as tmp:   # the benchmark's runs leave no records or checkpoints behind
         run = train_image_diffusion('mnist', profile=profile, steps=10 ** 7, seed=seed, device=device, time_budget_s=seconds,
-                                    results_dir=tmp, ckpt_dir=tmp, ckpt_every=10 ** 9, progress=False)
+                                    objective=cfg.prediction, lr=cfg.lr, results_dir=tmp, ckpt_dir=tmp, ckpt_every=10 ** 9, progress=False)
     g32 = run.generator('ddim', sampler_steps)
     def gen(n, generator): return _crop28(g32(n, generator))
     gen.nfe = sampler_steps
@@ -195,8 +212,10 @@ def bench_recipes(
     seed:int=0,
     device=None,
     results_dir=None,           # if given, also write a run record there (study 'bench_recipes')
+    only:str|None=None,         # 'diffusion' or 'GAN': that family's pair only
 )->pd.DataFrame:                # one row per model
     "Train textbook references and genstudy's recipes for the same wall-clock; print FID/KID side by side."
+    if only not in (None, 'diffusion', 'GAN'): raise ValueError(f"only must be 'diffusion', 'GAN' or None, got {only!r}")
     dev = get_device(device)
     seconds = seconds or (8. if quick else 1200.)
     n = n or (64 if quick else 2000)
@@ -221,20 +240,25 @@ def bench_recipes(
     def dcgan():
         gen, steps = train_textbook_dcgan(x, seconds, seed=seed, device=dev)
         return gen, steps, sum(p.numel() for p in TextbookG().parameters())
-    add('diffusion', 'textbook DDPM (cosine, eps)', ddpm)
-    add('diffusion', f"genstudy recipe ({prof.name})", lambda: train_library_diffusion(seconds, prof, seed, dev, nfe))
-    add('GAN', 'PyTorch-example DCGAN', dcgan)
-    gan_cfg, gan_why = library_gan(prof)
-    print(f"  genstudy's GAN: {gan_why}")
-    add('GAN', 'genstudy chosen GAN', lambda: train_library_gan(seconds, prof, seed, dev, gan_cfg))
+    if only in (None, 'diffusion'):
+        dif_cfg, dif_why = library_diffusion(prof)
+        print(f"  genstudy's diffusion recipe: {dif_why}")
+        add('diffusion', 'textbook DDPM (cosine, eps)', ddpm)
+        add('diffusion', f"genstudy recipe ({prof.name})", lambda: train_library_diffusion(seconds, prof, seed, dev, nfe, dif_cfg))
+    if only in (None, 'GAN'):
+        gan_cfg, gan_why = library_gan(prof)
+        print(f"  genstudy's GAN: {gan_why}")
+        add('GAN', 'PyTorch-example DCGAN', dcgan)
+        add('GAN', 'genstudy chosen GAN', lambda: train_library_gan(seconds, prof, seed, dev, gan_cfg))
     df = pd.DataFrame(rows)
     for fam in ('diffusion', 'GAN'):
         d = df[df.family == fam]
+        if d.empty: continue
         for e in extractors:
             lib, ref_ = d[f'fid/{e}'].iloc[1], d[f'fid/{e}'].iloc[0]
             print(f"  {fam}: genstudy / textbook FID[{e}] = {lib / ref_:.2f} ({'library at least matches' if lib <= ref_ else 'textbook better'})")
     if results_dir is not None:
-        rec = RunRecord('bench_recipes', 'recipes', config=dict(seconds=seconds, n=n, extractors=list(extractors), quick=quick),
+        rec = RunRecord('bench_recipes', 'recipes', config=dict(seconds=seconds, n=n, extractors=list(extractors), quick=quick, only=only),
                         profile=prof, results_dir=results_dir, seed=seed)
         rec.logs['rows'] = rows; rec.finish('ok')
     return df

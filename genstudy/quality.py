@@ -232,7 +232,7 @@ def train_pair(
                 gan=train_gan_run(key, spec, seed, P, B, plan, gan, dirs, curve=curve, study=study, device=device, config=extra))
 
 
-# %% ../nbs/09b_quality.ipynb #f16b5ab6
+# %% ../nbs/09b_quality.ipynb #cad9324f
 TUNE_SEED = 1000                             # the tuning seed: never one of a profile's test seeds
 TUNE_RANK = (('kid', 'min'), ('fid', 'min'))  # both families: lowest domain KID at the trials' n, then FID
 
@@ -266,7 +266,7 @@ def choose_trial(
     tuning = dict(trials=len(trials), knobs=names, chosen=chosen, seed=int(seed), dataset=key, extractor=ext, n=int(n),
                   rule='lowest KID, then FID; failed trials last', scores=scores)
     said = ', '.join(f"{k} {v:g}" if isinstance(v, float) else f"{k} {v}" for k, v in chosen.items())
-    why = (f"best of {len(trials)} trials at this page's budget ({' × '.join(names)}; tuning seed {seed}, {key}, KID {best['kid']:.4g} "
+    why = (f"best of {len(trials)} trials at the quality page's budget ({' × '.join(names)}; tuning seed {seed}, {key}, KID {best['kid']:.4g} "
            f"with {ext} at n = {n}): {said}")
     return Choice(cfgs[int(best['trial']) - 1], why, tuning)
 
