@@ -325,10 +325,9 @@ def quality_choices(
         key = t['config.dataset'].iloc[0]
         dom = next((c[len('metrics.kid/'):] for c in t.columns if c.startswith('metrics.kid/') and t[c].notna().all()), None)
         if dom is None: return None
-        if fam == 'gan':
-            from genstudy.choices import gan_config_of
-            cfgs = [gan_config_of(row) for _, row in t.iterrows()]
-        else: cfgs = [DiffusionConfig(float(row['config.lr']), str(row['config.prediction'])) for _, row in t.iterrows()]
+        ks = [row['config.knobs'] for _, row in t.iterrows()]   # built back as `quality_trials` builds them
+        cfgs = ([gan_config(k['loss'], lr_g=float(k['lr']), lr_d=float(k['lr'])) for k in ks] if fam == 'gan' else
+                [DiffusionConfig(float(k['lr']), str(k['prediction'])) for k in ks])
         trials = pd.DataFrame([dict(trial=i, **knobs(fam, c), status=row['status'], kid=float(row[f'metrics.kid/{dom}']), fid=float(row[f'metrics.fid/{dom}']))
                                for i, (c, (_, row)) in enumerate(zip(cfgs, t.iterrows()), 1)])
         out[fam] = choose_trial(fam, trials, cfgs, int(t.seed.iloc[0]), key, dom, int(t['metrics.eval_n'].iloc[0]))
