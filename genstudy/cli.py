@@ -56,9 +56,11 @@ def _parser()->argparse.ArgumentParser:
     b.add_argument('what', choices=list(BENCHES), help='sample: UNet + samplers against diffusers; gan: the DCGAN generator; '
                    'train: training steps; recipes: the library recipes against textbook references')
     b.add_argument('--full', action='store_true', help='the full grid of batch sizes and NFE (default: a quick run)')
+    b.add_argument('--family', choices=['diffusion', 'GAN'], default=None, help="recipes only: that family's reference and library recipe")
     return p
 
-def _bench(what:str, full:bool)->int:
+def _bench(what:str, full:bool, family:str|None=None)->int:
+    if family and what != 'recipes': raise UsageError(f"genstudy bench {what}: --family is for `genstudy bench recipes`")
     import importlib
     mod, fn, kw = BENCHES[what]
     try: m = importlib.import_module(mod)
@@ -66,7 +68,7 @@ def _bench(what:str, full:bool)->int:
         if e.name != mod: raise
         print(f"genstudy bench {what}: this checkout has no {mod} yet; try `genstudy bench sample` or `genstudy bench gan`", file=sys.stderr)
         return 2
-    getattr(m, fn)(**kw(full))   # prints its own table
+    getattr(m, fn)(**kw(full), **(dict(only=family) if family else {}))   # prints its own table
     return 0
 
 def main(argv:list[str]|None=None)->int:
@@ -89,7 +91,7 @@ def main(argv:list[str]|None=None)->int:
             except (ValueError, OSError) as e: raise UsageError(f"genstudy docs: {e}; {_HINTS['docs']}")
             print(f"docs site: {site}")
             return 0
-        if args.cmd == 'bench': return _bench(args.what, args.full)
+        if args.cmd == 'bench': return _bench(args.what, args.full, args.family)
         return 2
     except UsageError as e:
         print(str(e).replace('\n', ' '), file=sys.stderr)

@@ -17,6 +17,8 @@ BAD = [
     (['docs', '--engine', 'word'], "choose from 'quarto', 'sphinx'"),
     (['bench'], 'required'),
     (['bench', 'nosuch'], "choose from 'sample', 'gan', 'train', 'recipes'"),
+    (['bench', 'gan', '--family', 'GAN'], '--family is for `genstudy bench recipes`'),
+    (['bench', 'recipes', '--family', 'gan'], "choose from 'diffusion', 'GAN'"),
 ]
 
 
