@@ -266,8 +266,12 @@ def choose_trial(
     tuning = dict(trials=len(trials), knobs=names, chosen=chosen, seed=int(seed), dataset=key, extractor=ext, n=int(n),
                   rule='lowest KID, then FID; failed trials last', scores=scores)
     said = ', '.join(f"{k} {v:g}" if isinstance(v, float) else f"{k} {v}" for k, v in chosen.items())
+    lrs = sorted(set(trials.lr.astype(float)))
+    edge = (f"; its learning rate is the {'largest' if best['lr'] == lrs[-1] else 'smallest'} of the grid, so a wider grid might do better"
+            if len(lrs) > 1 and best['lr'] in (lrs[0], lrs[-1]) else '')
+    tuning['lr_at_edge'] = bool(edge)
     why = (f"best of {len(trials)} trials at the quality page's budget ({' × '.join(names)}; tuning seed {seed}, {key}, KID {best['kid']:.4g} "
-           f"with {ext} at n = {n}): {said}")
+           f"with {ext} at n = {n}): {said}{edge}")
     return Choice(cfgs[int(best['trial']) - 1], why, tuning)
 
 def tune_quality(
