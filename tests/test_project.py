@@ -63,6 +63,13 @@ def test_smoke_rerun_runs_every_study_notebook(smoke_run):
     assert figs, "the smoke rerun wrote no figures into scratch/smoke/figures"
 
 
+def test_smoke_rerun_terminal_has_no_warning(smoke_run):
+    "What a user's terminal shows during `genstudy rerun` (kernels, papermill, the site build) carries no Python warning."
+    res, _, _ = smoke_run
+    lines = [l for l in (res.stdout + res.stderr).splitlines() if WARNING.search(l)]
+    assert not lines, "the smoke rerun printed warnings:\n" + '\n'.join(lines[:10])
+
+
 def test_smoke_never_touches_committed_outputs(smoke_run):
     _, before, after = smoke_run
     assert before == after, "the smoke profile changed figures/ or results/"
