@@ -219,6 +219,8 @@ def _quality_verdict(cid, v, evidence, x:pd.DataFrame, recs:pd.DataFrame, seeds,
     return _v(cid, v, evidence, x.drop_duplicates('run_id'), statistic=statistic, seeds=seeds, n=n,
               extractor=', '.join(sorted(set(x.extractor))), reference=_qref(x), tuning=_quality_tuning(x, recs))
 
+_FAMILY_SAID = {'a ahead': 'diffusion ahead', 'b ahead': 'GAN ahead'}   # decide_gap's sides as C6 and C8 pass them (a: diffusion, b: GAN)
+
 def rule_c6(recs:pd.DataFrame)->Verdict:
     "C6: diffusion against GAN quality on every full data set, by KID intervals over training seeds, both extractors."
     q, budgets = _quality_common(recs, 'C6')
@@ -234,7 +236,8 @@ def rule_c6(recs:pd.DataFrame)->Verdict:
             per_role[role] = 'supported' if all(x == 'a ahead' for x in dec) else 'contradicted' if all(x == 'b ahead' for x in dec) else INCONCLUSIVE
             if bud == budgets[-1]:
                 ev += [_gap_text(d, g, _newest(recs, 'quality', f"{d}-summary"), role) for d, g in gs.items()]
-                stat += [f"{d} {g['proto']['extractor']} Δ{g['stat']} {_interval(g)} (margin {g['margin']:.2g}): {g['decision']}" for d, g in gs.items()]
+                stat += [f"{d} {g['proto']['extractor']} Δ{g['stat']} {_interval(g)} (margin {g['margin']:.2g}): {_FAMILY_SAID.get(g['decision'], g['decision'])}"
+                         for d, g in gs.items()]
         by_budget[bud] = _combine_roles(per_role)
     v, why = by_budget[budgets[-1]]
     min_seeds, seeds = _seeds_text(q, full)
