@@ -263,8 +263,8 @@ def rule_c8(recs:pd.DataFrame)->Verdict:
         else: v, why = INCONCLUSIVE, 'the gap on the digit 0 is undecided or shrinks by less than a third'
         per_role[role] = v
         stat.append(f"{f['proto']['extractor']}: full MNIST {f['ratio']:.2g}, digit 0 {n['ratio']:.2g}")
-        ev.append(f"{f['proto']['extractor']}: full MNIST {f['stat']} GAN / diffusion {f['ratio']:.2g}, Δ {_interval(f)} ({f['decision']}); "
-                  f"digit 0 {n['ratio']:.2g}, Δ {_interval(n)} ({n['decision']}, n={n['proto']['n']}) — {why}")
+        ev.append(f"{f['proto']['extractor']}: full MNIST {f['stat']} GAN / diffusion {f['ratio']:.2g}, Δ {_interval(f)} ({_FAMILY_SAID.get(f['decision'], f['decision'])}); "
+                  f"digit 0 {n['ratio']:.2g}, Δ {_interval(n)} ({_FAMILY_SAID.get(n['decision'], n['decision'])}, n={n['proto']['n']}) — {why}")
     v, why = _combine_roles(per_role)
     min_seeds, seeds = _seeds_text(q, QUALITY_NARROW)
     if min_seeds < MIN_SEEDS: v, why = INCONCLUSIVE, f"{min_seeds} training seed(s) per family: no interval over seeds (the protocol asks {MIN_SEEDS})"
