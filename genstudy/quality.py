@@ -13,7 +13,7 @@ from threadpoolctl import threadpool_limits
 from torch.utils.flop_counter import FlopCounterMode
 from .core import seed_everything, device_name, get_device, RunRecord, load_records
 from .records import latest_records
-from .tuning import pick_trial
+from .tuning import pick_trial, TUNE_SEED
 from .data import ImageSet, load_images, single_class, image_dls, to_unit, DataSourceMissing
 from .diffusion import DiffusionObjective
 from .schedules import make_schedule
@@ -29,11 +29,10 @@ from .metrics import sample
 from .cost import count_flops
 
 # %% auto #0
-__all__ = ['PREDICTIONS', 'TUNE_SEED', 'TUNE_RANK', 'GlobalFlopCounter', 'DiffusionConfig', 'as_diffusion_config',
-           'diffusion_objective', 'equal_flops_plan', 'pick', 'quality_data', 'roles', 'score', 'real_baselines',
-           'Choice', 'curve_steps', 'train_diffusion_run', 'train_gan_run', 'train_pair', 'quality_trials', 'knobs',
-           'choose_trial', 'tune_quality', 'quality_choices', 'score_model', 'score_point', 'score_pair',
-           'QualityResult', 'run_quality']
+__all__ = ['PREDICTIONS', 'TUNE_RANK', 'GlobalFlopCounter', 'DiffusionConfig', 'diffusion_objective', 'equal_flops_plan', 'pick',
+           'quality_data', 'roles', 'score', 'real_baselines', 'Choice', 'curve_steps', 'train_diffusion_run',
+           'train_gan_run', 'train_pair', 'quality_trials', 'knobs', 'choose_trial', 'tune_quality', 'quality_choices',
+           'score_model', 'score_point', 'score_pair', 'QualityResult', 'run_quality']
 
 # %% ../nbs/09b_quality.ipynb #cdd9910e
 class _NoModuleTracking:
@@ -57,10 +56,6 @@ class DiffusionConfig:
         if not self.lr > 0: raise ValueError(f"lr must be > 0, got {self.lr}")
         if self.prediction not in PREDICTIONS: raise ValueError(f"prediction must be one of {', '.join(PREDICTIONS)}, got {self.prediction!r}")
 
-def as_diffusion_config(c)->DiffusionConfig:
-    "A `DiffusionConfig` from one, or from a bare peak learning rate (EDM)."
-    return c if isinstance(c, DiffusionConfig) else DiffusionConfig(lr=float(c))
-
 def diffusion_objective(
     prediction:str='edm',   # see `DiffusionConfig`
 )->DiffusionObjective:
@@ -77,7 +72,7 @@ def equal_flops_plan(
     diffusion:DiffusionConfig|None=None,   # the diffusion configuration trained (default: `DiffusionConfig()`)
 )->dict:                 # unet_flops, gan_flops (per step), budget (FLOPs), gan_steps, table (one row a family)
     "Training FLOPs of one step of each family and the GAN steps that match the diffusion model's budget."
-    dev, dc = device or get_device(), as_diffusion_config(diffusion or DiffusionConfig())
+    dev, dc = device or get_device(), diffusion or DiffusionConfig()
     unet_flops = training_step_flops(image_unet(P, objective=dc.prediction).to(dev), diffusion_objective(dc.prediction),
                                      (torch.zeros(B['bs'], 1, 32, 32, device=dev),))
     seed_everything(seed)
@@ -157,7 +152,7 @@ def real_baselines(
 @dataclass
 class Choice:
     "A family's configuration as a page received it: what trains and the sentence that says how it was chosen."
-    config:object          # GANConfig for the GAN, `DiffusionConfig` (or a bare peak learning rate) for the diffusion model
+    config:object          # GANConfig for the GAN, `DiffusionConfig` for the diffusion model
     why:str                # how it was chosen, in one sentence
     tuning:dict|None=None  # the search that chose it (`tune_quality`), written into every test run's record
 
@@ -179,7 +174,7 @@ def train_diffusion_run(
     config:dict|None=None,   # more fields for the record's config
 )->dict:                     # run, rec, gen, status, steps, flops_per_step, wall_s, curve (step -> generator), share
     "Train the page's diffusion recipe on one data set for `diff_steps` steps and record it."
-    dev, dc = device or get_device(), as_diffusion_config(diffusion.config)
+    dev, dc = device or get_device(), diffusion.config
     name = name or f"{key}-diffusion"
     dls = image_dls(spec['train'], bs=B['bs'], pad_to=32, n_train=P.data.n_train, seed=seed, device=dev)
     d_curve = curve_steps(B['diff_steps'], curve)
@@ -233,7 +228,6 @@ def train_pair(
 
 
 # %% ../nbs/09b_quality.ipynb #cad9324f
-TUNE_SEED = 1000                             # the tuning seed: never one of a profile's test seeds
 TUNE_RANK = (('kid', 'min'), ('fid', 'min'))  # both families: lowest domain KID at the trials' n, then FID
 
 def quality_trials(
@@ -288,11 +282,14 @@ def tune_quality(
     dev = device or get_device()
     spec = {**data[key], 'n': min(B['tune']['n'], len(data[key]['test']))}
     ext, n = spec['domain'], spec['n']
-    out, rows = {}, []
+    out, rows, plans = {}, [], {}
     for fam, cfgs in quality_trials(B).items():
         fam_rows = []
         for i, c in enumerate(cfgs, 1):
-            plan = equal_flops_plan(P, B, c if fam == 'gan' else GANConfig(), spec['train'], seed, dev, c if fam == 'diffusion' else None)
+            # a learning rate does not change a step's FLOPs: count each objective once
+            pk = (fam, dataclasses.replace(c, lr_g=1., lr_d=1.) if fam == 'gan' else c.prediction)
+            if pk not in plans: plans[pk] = equal_flops_plan(P, B, c if fam == 'gan' else GANConfig(), spec['train'], seed, dev, c if fam == 'diffusion' else None)
+            plan = plans[pk]
             ch, extra = Choice(c, f"tuning trial {i} of {len(cfgs)}"), dict(part='tune', trial=i, knobs=knobs(fam, c))
             train = train_gan_run if fam == 'gan' else train_diffusion_run
             r = train(key, spec, seed, P, B, plan, ch, dirs, name=f"tune-{key}-{fam}-t{i}", study=study, device=dev, config=extra)
@@ -462,15 +459,12 @@ class QualityResult:
     curves:pd.DataFrame    # one row per (dataset, seed, family, extractor, curve point); empty without a `curve` budget
     train_s:float = 0.     # wall-clock of all training
     score_s:float = 0.     # wall-clock of all scoring (baselines included)
-    trials:pd.DataFrame|None = None   # `tune_quality`'s trials (None when both choices were given)
-    tune_s:float = 0.      # wall-clock of the search
-    choices:dict|None = None          # 'gan', 'diffusion' -> the Choice trained on the test seeds
 
 def run_quality(
     P, B:dict,                 # profile and the page's budgets (`genstudy.budgets.budget('quality', P)`)
     dirs,                      # `out_dirs(P, out_dir)`
-    gan:Choice|None=None,      # the GAN configuration; None: `tune_quality` searches both families first
-    diffusion:Choice|None=None,# the diffusion configuration; None: as for `gan`
+    gan:Choice,                # the GAN configuration (`tune_quality`'s pick on the page)
+    diffusion:Choice,          # the diffusion configuration (idem)
     seeds=None,                # training seeds (default: the profile's)
     data:dict|None=None,       # `quality_data(B)` (default: built here)
     plan:dict|None=None,       # `equal_flops_plan` (default: counted here)
@@ -478,15 +472,10 @@ def run_quality(
     device=None,
     log=print,                 # progress lines
 )->QualityResult:
-    "Tune both families alike (unless both choices are given), then train and score them on every data set for every test seed, at equal training FLOPs."
+    "Train and score both families on every data set for every test seed, at equal training FLOPs."
     dev = device or get_device()
     seeds = list(P.seeds if seeds is None else seeds)
     data = data if data is not None else quality_data(B, log)
-    trials, tune_s = None, 0.
-    if gan is None or diffusion is None:
-        t0 = time.perf_counter()
-        tuned = tune_quality(P, B, data, dirs, key='mnist' if 'mnist' in data else next(iter(data)), study=study, device=dev, log=log)
-        gan, diffusion, trials, tune_s = gan or tuned['gan'], diffusion or tuned['diffusion'], tuned['trials'], time.perf_counter() - t0
     plan = plan if plan is not None else equal_flops_plan(P, B, gan.config, next(iter(data.values()))['train'], seeds[0], dev, diffusion.config)
     t0 = time.perf_counter()
     baselines = {key: real_baselines(spec, P, B, seeds[0], dev) for key, spec in data.items()}
@@ -507,5 +496,4 @@ def run_quality(
             log(f"seed {seed} · {key}: diffusion {d['steps']} steps in {d['wall_s']:.0f} s ({d['status']}), GAN {g['steps']} steps in "
                 f"{g['wall_s']:.0f} s ({g['status']}); scored in {time.perf_counter() - t1:.0f} s")
             del pair
-    return QualityResult(pd.DataFrame(rows), summaries, shown, baselines, data, plan, seeds, pd.DataFrame(curves), train_s, score_s,
-                         trials, tune_s, dict(gan=gan, diffusion=diffusion))
+    return QualityResult(pd.DataFrame(rows), summaries, shown, baselines, data, plan, seeds, pd.DataFrame(curves), train_s, score_s)

@@ -18,10 +18,11 @@ from .gan_ensemble import train_gan_ensemble
 from .diffusion_ensemble import train_toy_diffusion_ensemble
 
 # %% auto #0
-__all__ = ['COVERAGE_RANK', 'pick_trial', 'tuning_info', 'ToyMethod', 'train_toy_methods', 'tune_and_test']
+__all__ = ['COVERAGE_RANK', 'TUNE_SEED', 'pick_trial', 'tuning_info', 'ToyMethod', 'train_toy_methods', 'tune_and_test']
 
 # %% ../nbs/09a_tuning.ipynb #1d0fe9b5
 COVERAGE_RANK = (('modes', 'max'), ('hq', 'max'), ('kl', 'min'))   # 2-D mixtures: modes captured, then HQ share, then KL
+TUNE_SEED = 1000   # the tuning seed of every equal search: never one of a profile's test seeds
 
 def pick_trial(
     trials:pd.DataFrame,                 # one row per trial: the rank's columns and `status` ('ok' or a failure)
@@ -122,7 +123,7 @@ def tune_and_test(
     test_seeds:list,           # fresh seeds for the chosen setting
     steps:int,
     profile='smoke',
-    tune_seed:int=1000,        # the tuning seed (not a test seed)
+    tune_seed:int=TUNE_SEED,   # the tuning seed (not a test seed)
     n_eval:int=2500,
     name:str|None=None,        # the test runs' record name
     study:str='mode_coverage',
