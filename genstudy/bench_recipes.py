@@ -11,7 +11,7 @@ import pandas as pd, torch, torch.nn as nn, torch.nn.functional as F
 from .core import get_device, device_name, get_profile, RunRecord
 from .data import load_images, to_unit
 from .unet import UNet
-from .fidelity import fidelity, reference_set, ref_cache_name
+from .fidelity import fidelity, reference_set, ref_cache_name, kid_subset_for
 from .metrics import sample
 
 # %% auto #0
@@ -199,7 +199,7 @@ def train_library_gan(seconds:float, profile, seed:int=0, device=None, cfg=None)
 def _score(x:torch.Tensor, ref, extractors:tuple, n:int)->dict:
     out = {}
     for ext in extractors:
-        m = fidelity(x[:n], ref, ext, ('fid', 'kid'), kid_subset=min(1000, n // 2), kid_subsets=50 if n < 1000 else 100, seed=0,
+        m = fidelity(x[:n], ref, ext, ('fid', 'kid'), kid_subset=kid_subset_for(n), kid_subsets=50 if n < 1000 else 100, seed=0,
                      ref_cache=ref_cache_name(ref, ext, 0))   # the references' features once, not once a model (Inception: minutes on a CPU)
         out.update({f"fid/{ext}": m['fid'], f"kid/{ext}": m['kid'], f"kid_std/{ext}": m.get('kid_std', float('nan'))})   # std over KID subsets
     return out

@@ -14,7 +14,8 @@ from .data import ImageSet, load_images, stacked_mnist, data_dir, to_uint8
 from .extractors import get_extractor, extractor_info, ExtractorUnavailable, inception_weights
 
 # %% auto #0
-__all__ = ['METRICS', 'as_uint8_images', 'Uint8Images', 'reference_set', 'cache_root', 'ref_cache_name', 'fidelity']
+__all__ = ['METRICS', 'as_uint8_images', 'Uint8Images', 'reference_set', 'cache_root', 'ref_cache_name', 'kid_subset_for',
+           'fidelity']
 
 # %% ../nbs/07a_fidelity.ipynb #681ece8f
 def as_uint8_images(
@@ -86,6 +87,14 @@ def ref_cache_name(ref:ImageSet, extractor:str, seed:int)->str:
     w = extractor_info(extractor)['weights_sha256']
     return f"{ref.name}-{ref.split}-n{len(ref)}-s{seed}-d{ref.sha256[:12]}-w{w[:12]}"
 
+def kid_subset_for(
+    n:int,          # the smaller of the two sets' sizes
+    cap:int=1000,   # the largest subset wanted (Bińkowski et al. 2018 and torch-fidelity use 1,000)
+)->int:             # the KID subset size
+    "A KID subset size that leaves the subsets room to differ: half the smaller set, at most `cap`."
+    if n < 4: raise ValueError(f"KID needs at least 4 samples per set for subsets of 2, got {n}")
+    return max(2, min(cap, n // 2))
+
 def fidelity(
     samples:torch.Tensor,              # (N,C,H,W) generated images, float in [-1,1] or uint8
     ref:ImageSet|torch.Tensor,         # real images (M,C,H,W) uint8 (an ImageSet carries its provenance)
@@ -124,6 +133,8 @@ def fidelity(
     except Exception as e:
         raise RuntimeError(f"torch-fidelity failed with extractor {extractor!r}: {type(e).__name__}: {e}") from e
     out = {_KEYS[k]: float(v) for k, v in raw.items() if k in _KEYS}
+    if 'kid' in metrics and kid_subset >= min(len(x), len(ref_x)):
+        out['kid_std'] = float('nan')   # every subset is the whole set: their spread (0) says nothing about KID's uncertainty
     out.update(extractor=extractor, extractor_weights=info['weights_sha256'][:12], n_gen=len(x), n_ref=len(ref_x),
                ref=f"{ref.name}/{ref.split}" if isinstance(ref, ImageSet) else 'tensor',
                kid_subset=kid_subset if 'kid' in metrics else None, seed=seed, metric_time_s=round(time.perf_counter() - t0, 2))

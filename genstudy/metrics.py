@@ -11,7 +11,7 @@ import torch
 from .core import get_profile, Profile, RunRecord
 from .data import ImageSet
 from .extractors import extract, extractor_info
-from .fidelity import METRICS, as_uint8_images, fidelity, reference_set, ref_cache_name
+from .fidelity import METRICS, as_uint8_images, fidelity, reference_set, ref_cache_name, kid_subset_for
 from .coverage import stacked_modes, memorisation, density_coverage
 
 # %% auto #0
@@ -49,7 +49,7 @@ def evaluate_samples(
     ref_split:str='test',           # reference split
     ref_seed:int=0,                 # seed that picks the reference images (fixed across models)
     seed:int=0,                     # the seed the samples were drawn with (recorded; also torch-fidelity's rng)
-    kid_subset:int|None=None,       # KID subset size (default: min(1000, N, n_ref))
+    kid_subset:int|None=None,       # KID subset size (default: `kid_subset_for`: half the smaller set, at most 1,000)
     kid_subsets:int=100,            # KID subsets
     metrics:tuple=METRICS,          # torch-fidelity metrics
     coverage:bool=True,             # also memorisation, density/coverage (and Stacked MNIST modes)
@@ -61,7 +61,7 @@ def evaluate_samples(
     n_ref = n_ref or n
     if dataset == 'stacked_mnist' and extractors is None: extractors = ()
     extractors = tuple(extractors) if extractors is not None else (DOMAIN_EXTRACTOR[dataset],)
-    kid_subset = kid_subset or min(1000, n, n_ref)
+    kid_subset = kid_subset or kid_subset_for(min(n, n_ref))
     ref = reference_set(dataset, ref_split, n_ref, ref_seed)
     x = as_uint8_images(x, size=ref.x.shape[-1], channels=ref.x.shape[1])
     out = dict(dataset=dataset, n_gen=n, ref_split=ref_split, n_ref=len(ref), ref_seed=ref_seed, ref_sha256=ref.sha256[:12],
@@ -93,7 +93,7 @@ def evaluate_generator(
     ref_split:str='test',           # reference split
     seed:int=0,                     # seed of the samples
     profile:str|Profile|None=None,  # budgets (default: 'gpu' with CUDA, else 'cpu')
-    kid_subset:int|None=None,       # default: the profile's eval.kid_subset, capped at the sample counts
+    kid_subset:int|None=None,       # default: the profile's eval.kid_subset, at most half the smaller set
     nfe:int|None=None,              # network evaluations per sample (recorded)
     name:str|None=None,             # label of the generator (recorded)
     bs:int=250,                     # samples per generator call
@@ -104,7 +104,7 @@ def evaluate_generator(
     p = get_profile(profile)
     n = n or (p.eval.n_stacked if dataset == 'stacked_mnist' else p.eval.n_samples)
     n_ref = n_ref or (n if dataset == 'stacked_mnist' else p.eval.n_ref)
-    kid_subset = kid_subset or min(p.eval.kid_subset, n, n_ref)
+    kid_subset = kid_subset or kid_subset_for(min(n, n_ref), p.eval.kid_subset)
     t0 = time.perf_counter()
     x = sample(gen, n, seed, bs)
     t_sample = time.perf_counter() - t0

@@ -22,7 +22,7 @@ from .diffusion_train import train_diffusion, training_step_flops, EMASnapshots,
 from .diffusion_recipes import image_unet
 from .gan_nets import DCGANGenerator, DCGANDiscriminator
 from .gan_train import train_gan, GANConfig, gan_config
-from .fidelity import fidelity, ref_cache_name, as_uint8_images
+from .fidelity import fidelity, ref_cache_name, as_uint8_images, kid_subset_for
 from .extractors import extract
 from .coverage import memorisation, density_coverage
 from .metrics import sample
@@ -131,7 +131,7 @@ def score(
     "FID, KID, precision and recall of `x` against the first `n` test references of `spec`."
     ref = pick(spec['test'], n, 0)
     with threadpool_limits(1, user_api='blas'):   # numpy's OpenBLAS threads spin: KID's kernels ran up to 70x slower beside another job
-        m = fidelity(x[:n], ref, ext, ('fid', 'kid', 'prc'), kid_subset=min(P.eval.kid_subset, n), kid_subsets=B['kid_subsets'], seed=seed,
+        m = fidelity(x[:n], ref, ext, ('fid', 'kid', 'prc'), kid_subset=kid_subset_for(n, P.eval.kid_subset), kid_subsets=B['kid_subsets'], seed=seed,
                      ref_cache=ref_cache_name(ref, ext, 0), device=device, batch_size=50 if ext == 'inception' else 250)
     return {k: m[k] for k in ('fid', 'kid', 'kid_std', 'precision', 'recall') if k in m}
 
@@ -367,7 +367,7 @@ def score_model(
                         'train_flops': r['steps'] * r['flops_per_step'], 'flops_per_step': r['flops_per_step'], 'train_wall_s': r['wall_s'],
                         'sample_ms_per_image': sample_ms, 'flops_per_image': flops_per_image, 'eval_n': spec['n'], 'eval_n_inception': spec['n_inc']})
     rec['config'].update(dataset=key, family=fam, sampler=f"ddim-{B['ddim_steps']}" if fam == 'diffusion' else 'one pass (G EMA)',
-                         eval_protocol=dict(ref_split='test', ref_seed=0, n=spec['n'], n_inception=spec['n_inc'], kid_subset=min(P.eval.kid_subset, spec['n']),
+                         eval_protocol=dict(ref_split='test', ref_seed=0, n=spec['n'], n_inception=spec['n_inc'], kid_subset=kid_subset_for(spec['n'], P.eval.kid_subset),
                                             kid_subsets=B['kid_subsets'], extractors=[e for e, _ in roles(spec).values()], nn_space='pixel',
                                             n_train_nn=len(nn_train)))
     rec.save()
