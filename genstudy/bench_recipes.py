@@ -46,7 +46,7 @@ def _ema_update(ema:nn.Module, net:nn.Module, step:int, decay:float):
 def train_textbook_ddpm(
     x:torch.Tensor,              # (N,1,32,32) training images in [-1, 1]
     seconds:float,               # wall-clock budget of the training loop
-    bs:int=128,                  # batch size
+    bs:int=64,                   # batch size (the DCGANs')
     lr:float=2e-4,               # AdamW learning rate (constant)
     ema_decay:float=0.999,       # EMA decay after warm-up
     T:int=1000,                  # diffusion steps
@@ -221,7 +221,7 @@ def bench_recipes(
     n = n or (64 if quick else 2000)
     prof = get_profile(profile or ('smoke' if quick else None))
     extractors = ('mnist-cnn',) if quick else ('mnist-cnn', 'inception')
-    nfe, bs = (10, 32) if quick else (50, 128)   # quick: DDIM-10 and batch 32 for the textbook DDPM, so that CI's run takes about a minute
+    nfe, bs = (10, 32) if quick else (50, 64)   # quick: DDIM-10 and batch 32 for the textbook DDPM, so that CI's run takes about a minute
     x = _pad32(to_unit(load_images('mnist', 'train').x))
     ref = reference_set('mnist', 'test', n, 0)
     print(f"genstudy bench recipes · {device_name(dev)} · {seconds:.0f} s of training a model · n = {n} samples vs {n} MNIST test images "
