@@ -256,7 +256,7 @@ def bench_recipes(
         if d.empty: continue
         for e in extractors:
             lib, ref_ = d[f'fid/{e}'].iloc[1], d[f'fid/{e}'].iloc[0]
-            print(f"  {fam}: genstudy / textbook FID[{e}] = {lib / ref_:.2f} ({'library at least matches' if lib <= ref_ else 'textbook better'})")
+            print(f"  {fam}: genstudy / textbook FID[{e}] = {lib / ref_:.3g} ({'library at least matches' if lib <= ref_ else 'textbook better'})")
     if results_dir is not None:
         rec = RunRecord('bench_recipes', 'recipes', config=dict(seconds=seconds, n=n, extractors=list(extractors), quick=quick, only=only),
                         profile=prof, results_dir=results_dir, seed=seed)
