@@ -186,14 +186,17 @@ def train_library_diffusion(seconds:float, profile, seed:int=0, device=None, sam
     return gen, run.steps, sum(p.numel() for p in run.ema.module.parameters())
 
 def train_library_gan(seconds:float, profile, seed:int=0, device=None, cfg=None):
-    "genstudy's chosen GAN configuration (`library_gan`, or `cfg`) for `seconds`: returns (generator, G steps done, G parameters)."
-    from genstudy.gan_nets import DCGANGenerator, DCGANDiscriminator
+    "genstudy's chosen GAN configuration (`library_gan`, or `cfg`) on the quality page's DCGAN for `seconds`: returns (generator, G steps done, G parameters)."
     from genstudy.gan_train import train_gan
+    from genstudy.quality import quality_gan_nets, GAN_SIZE
+    from genstudy.budgets import budget
     cfg = cfg if cfg is not None else library_gan(profile)[0]
-    G, D = DCGANGenerator(), DCGANDiscriminator()
+    G, D = quality_gan_nets(budget('quality', profile))   # the quality page's DCGAN: MNIST padded to 32×32 like the reference's, samples cropped back
     run = train_gan(G, D, load_images('mnist', 'train'), cfg, steps=10 ** 7, bs=64, profile=profile, seed=seed, record=False,
-                    ckpt_every=0, progress=False, device=device, time_budget_s=seconds)
-    return run.gen, int(run.metrics['steps_done']), sum(p.numel() for p in G.parameters())
+                    ckpt_every=0, progress=False, device=device, time_budget_s=seconds, pad_to=GAN_SIZE)
+    def gen(n, generator): return _crop28(run.gen(n, generator))
+    gen.nfe = 1
+    return gen, int(run.metrics['steps_done']), sum(p.numel() for p in G.parameters())
 
 # %% ../nbs/08c_bench_recipes.ipynb #b98958b1
 def _score(x:torch.Tensor, ref, extractors:tuple, n:int)->dict:

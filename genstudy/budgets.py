@@ -50,15 +50,16 @@ STUDY_BUDGETS = {
     },
     # diff_steps: diffusion optimiser steps (the GAN gets the same FLOPs) · n / n_inc: samples per FID with domain / Inception features
     # (0: Inception skipped) · kid_subsets: KID subsets · draws_*: real-vs-real baseline draws · n_nn: training images searched for neighbours
-    # quality page: curve = shares of the training budget also scored (quality against compute); tune = the equal search at this
+    # quality page: gan_ch = the 32×32 DCGAN's width (its parameters within 2× of the profile's UNet's);
+    # curve = shares of the training budget also scored (quality against compute); tune = the equal search at this
     # page's budget (learning rate x one objective knob, the same number of trials per family, on a tuning seed; n samples a trial)
     'quality': {
-        'smoke': dict(diff_steps=10, bs=32, n=128, n_inc=0, ddim_steps=5, kid_subsets=10, draws_dom=1, draws_inc=1, n_nn=2000, curve=(0.5,),
+        'smoke': dict(diff_steps=10, bs=32, gan_ch=8, n=128, n_inc=0, ddim_steps=5, kid_subsets=10, draws_dom=1, draws_inc=1, n_nn=2000, curve=(0.5,),
                       tune=dict(gan_lr=(2e-4,), gan_loss=('ns', 'hinge'), diffusion_lr=(1e-3,), diffusion_prediction=('edm', 'v'), n=128)),
-        'cpu':   dict(diff_steps=400, bs=64, n=1000, n_inc=500, ddim_steps=50, kid_subsets=100, draws_dom=3, draws_inc=1, n_nn=5000, curve=(),
+        'cpu':   dict(diff_steps=400, bs=64, gan_ch=64, n=1000, n_inc=500, ddim_steps=50, kid_subsets=100, draws_dom=3, draws_inc=1, n_nn=5000, curve=(),
                       tune=dict(gan_lr=(2e-4, 1e-3), gan_loss=('ns', 'hinge'), diffusion_lr=(1e-3, 3e-3), diffusion_prediction=('edm', 'v'), n=500)),
-        'gpu':   dict(diff_steps=20_000, bs=128, n=10_000, n_inc=10_000, ddim_steps=50, kid_subsets=100, draws_dom=3, draws_inc=3, n_nn=10_000,
-                      curve=(0.125, 0.25, 0.5),
+        'gpu':   dict(diff_steps=20_000, bs=128, gan_ch=128, n=10_000, n_inc=10_000, ddim_steps=50, kid_subsets=100, draws_dom=3, draws_inc=3,
+                      n_nn=10_000, curve=(0.125, 0.25, 0.5),
                       tune=dict(gan_lr=(1e-4, 2e-4, 1e-3), gan_loss=('ns', 'hinge'), diffusion_lr=(3e-4, 1e-3, 3e-3), diffusion_prediction=('edm', 'v'),
                                 n=5000)),
     },

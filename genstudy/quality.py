@@ -29,10 +29,11 @@ from .metrics import sample
 from .cost import count_flops
 
 # %% auto #0
-__all__ = ['PREDICTIONS', 'TUNE_RANK', 'GlobalFlopCounter', 'DiffusionConfig', 'diffusion_objective', 'equal_flops_plan', 'pick',
-           'quality_data', 'roles', 'score', 'real_baselines', 'Choice', 'curve_steps', 'train_diffusion_run',
-           'train_gan_run', 'train_pair', 'quality_trials', 'knobs', 'choose_trial', 'tune_quality', 'quality_choices',
-           'score_model', 'score_point', 'score_pair', 'QualityResult', 'run_quality']
+__all__ = ['PREDICTIONS', 'GAN_SIZE', 'TUNE_RANK', 'GlobalFlopCounter', 'DiffusionConfig', 'diffusion_objective',
+           'quality_gan_nets', 'gan_net_name', 'equal_flops_plan', 'pick', 'quality_data', 'roles', 'score',
+           'real_baselines', 'Choice', 'curve_steps', 'train_diffusion_run', 'train_gan_run', 'train_pair',
+           'quality_trials', 'knobs', 'choose_trial', 'tune_quality', 'quality_choices', 'score_model', 'score_point',
+           'score_pair', 'QualityResult', 'run_quality']
 
 # %% ../nbs/09b_quality.ipynb #cdd9910e
 class _NoModuleTracking:
@@ -62,6 +63,18 @@ def diffusion_objective(
     "The quality page's diffusion objective on the linear schedule: EDM preconditioning and loss weighting (Karras et al. 2022), or a VP target."
     return DiffusionObjective(make_schedule('linear'), prediction=prediction)
 
+GAN_SIZE = 32            # the page's DCGAN works on 28×28 images padded to 32×32, as the UNet does
+
+def quality_gan_nets(
+    B:dict,   # the page's budgets: `gan_ch`, the width that keeps the GAN's parameters within 2× of the profile's UNet
+)->tuple:     # (DCGANGenerator, DCGANDiscriminator)
+    "The quality page's DCGAN pair at `GAN_SIZE`: three upsamplings and three strided convolutions, as in the PyTorch DCGAN example."
+    return DCGANGenerator(size=GAN_SIZE, ch=B['gan_ch']), DCGANDiscriminator(size=GAN_SIZE, ch=B['gan_ch'])
+
+def gan_net_name(B:dict)->str:
+    "The page's DCGAN as its records name it (`config.gan_net`): a search on another network does not count."
+    return f"dcgan-{GAN_SIZE}-ch{B['gan_ch']}"
+
 def equal_flops_plan(
     P,                   # the profile (its UNet, n_train)
     B:dict,              # the page's budgets: `diff_steps`, `bs`
@@ -77,15 +90,15 @@ def equal_flops_plan(
                                      (torch.zeros(B['bs'], 1, 32, 32, device=dev),))
     seed_everything(seed)
     with GlobalFlopCounter() as fc:
-        train_gan(DCGANGenerator(), DCGANDiscriminator(), mnist, gan_cfg, steps=1, bs=B['bs'], profile=P, seed=seed, record=False,
-                  ckpt_every=0, progress=False, n_train=P.data.n_train, device=dev)
+        train_gan(*quality_gan_nets(B), mnist, gan_cfg, steps=1, bs=B['bs'], profile=P, seed=seed, record=False,
+                  ckpt_every=0, progress=False, n_train=P.data.n_train, device=dev, pad_to=GAN_SIZE)
     gan_flops = int(fc.get_total_flops())
     budget_flops = B['diff_steps'] * unet_flops
     gan_steps = max(1, round(budget_flops / gan_flops))
     n_params = lambda *ms: sum(p.numel() for m in ms for p in m.parameters())
     table = pd.DataFrame([dict(family=f"diffusion (UNet, {dc.prediction})", params=n_params(image_unet(P, objective=dc.prediction)), gflops_per_step=unet_flops / 1e9,
                                steps=B['diff_steps'], batch=B['bs'], train_tflops=budget_flops / 1e12),
-                          dict(family='GAN (DCGAN)', params=n_params(DCGANGenerator(), DCGANDiscriminator()), gflops_per_step=gan_flops / 1e9,
+                          dict(family=f'GAN (DCGAN {GAN_SIZE}×{GAN_SIZE})', params=n_params(*quality_gan_nets(B)), gflops_per_step=gan_flops / 1e9,
                                steps=gan_steps, batch=B['bs'], train_tflops=gan_steps * gan_flops / 1e12)])
     return dict(unet_flops=unet_flops, gan_flops=gan_flops, budget=budget_flops, gan_steps=gan_steps, table=table)
 
@@ -203,10 +216,10 @@ def train_gan_run(
     dev = device or get_device()
     g_curve = curve_steps(plan['gan_steps'], curve)
     seed_everything(seed); t0 = time.perf_counter()
-    run = train_gan(DCGANGenerator(), DCGANDiscriminator(), spec['train'], gan.config, steps=plan['gan_steps'], bs=B['bs'], profile=P, seed=seed,
+    run = train_gan(*quality_gan_nets(B), spec['train'], gan.config, steps=plan['gan_steps'], bs=B['bs'], profile=P, seed=seed, pad_to=GAN_SIZE,
                     name=name or f"{key}-gan", study=study, results_dir=dirs.results, ckpt_every=0, progress=False, n_train=P.data.n_train, device=dev,
                     snapshot_steps=list(g_curve), snapshot_n=spec['n'],
-                    config_extra=dict(dataset=key, family='gan', gan_choice=gan.why, flops_per_step=plan['gan_flops'], budget_flops=plan['budget'],
+                    config_extra=dict(dataset=key, family='gan', gan_net=gan_net_name(B), gan_choice=gan.why, flops_per_step=plan['gan_flops'], budget_flops=plan['budget'],
                                       curve=list(curve), tuning=gan.tuning, **(config or {})))
     return dict(run=run, rec=run.record, gen=run.gen, status=f"{run.status}/{run.diagnosis}", steps=int(run.metrics['steps_done']),
                 flops_per_step=plan['gan_flops'], wall_s=time.perf_counter() - t0, curve={s: run.snapshots[s] for s in g_curve if s in run.snapshots},
@@ -276,14 +289,17 @@ def tune_quality(
     seed:int=TUNE_SEED,      # the tuning seed
     study:str='quality', device=None,
     log=print,
-)->dict:                     # 'gan', 'diffusion' -> Choice; 'trials' -> DataFrame (one row a trial, both families)
+    families:tuple=('gan', 'diffusion'),   # the families searched (one alone: redo its half after its network changed)
+)->dict:                     # 'gan', 'diffusion' -> Choice (those searched); 'trials' -> DataFrame (one row a trial)
     "Equal tuning at the page's budget: every trial of both families trained on `seed`, scored alike, the best of each family chosen by one rule."
+    if not families or set(families) - {'gan', 'diffusion'}: raise ValueError(f"families must be 'gan' and/or 'diffusion', got {families!r}")
     if seed in P.seeds: raise ValueError(f"the tuning seed {seed} is a test seed of profile {P.name!r}: choose one outside {list(P.seeds)}")
     dev = device or get_device()
     spec = {**data[key], 'n': min(B['tune']['n'], len(data[key]['test']))}
     ext, n = spec['domain'], spec['n']
     out, rows, plans = {}, [], {}
-    for fam, cfgs in quality_trials(B).items():
+    for fam, cfgs in quality_trials(B).items():   # both grids built, so that the equal-trials check holds when one half is redone
+        if fam not in families: continue
         fam_rows = []
         for i, c in enumerate(cfgs, 1):
             # a learning rate does not change a step's FLOPs: count each objective once
@@ -322,6 +338,9 @@ def quality_choices(
     out = {}
     for fam in ('gan', 'diffusion'):
         t = r[r['config.family'] == fam].sort_values('config.trial') if 'config.family' in r else r.iloc[:0]
+        if fam == 'gan':   # a search on the page's DCGAN of this profile only
+            net = gan_net_name(budget('quality', profile_name))
+            t = t[t['config.gan_net'] == net] if 'config.gan_net' in t else t.iloc[:0]
         if t.empty: return None
         key = t['config.dataset'].iloc[0]
         dom = next((c[len('metrics.kid/'):] for c in t.columns if c.startswith('metrics.kid/') and t[c].notna().all()), None)
