@@ -28,7 +28,7 @@ ROOT = Path(__file__).resolve().parents[1]
 # The work of each notebook is counted from the one budgets table (`genstudy.budgets.workload`): (what, unit, count,
 # extra), time = count * (unit cost + extra) in ms, where extra is a sum of other units per step.
 sys.path.insert(0, str(ROOT))
-from genstudy.budgets import workload
+from genstudy.budgets import workload, GAN_STEPS_PER_UNET_STEP, GAN32_STEPS_PER_UNET_STEP
 
 NOTEBOOKS = {'01_mode_coverage': 'mode_coverage', '03_stability': 'stability', '04_few_step': 'few_step', '05_quality': 'quality',
              '06_speed': 'speed', '07_conditional': 'conditional'}
@@ -41,6 +41,26 @@ NOT_COUNTED = {
     '06_speed': 'FLOP counting calls',
     '07_conditional': '99 torch-fidelity calls set up an extractor each; PRC arithmetic (CPU)',
 }
+
+# Units a device has not yet measured, stood in for by a measured unit of the same kind: (stand-in, its images a step, FLOPs
+# ratio). The stand-in's step splits as in the projection's model into a fixed part (launches; the same for both) and a
+# part that grows with the work (its batch-size slope), and only the growing part is scaled by the FLOPs ratio. A model, not a
+# measurement: printed as one.
+PROXIES = {'gan/dcgan32-ns-ch128-bs128': ('gan/dcgan-ns-ch64-bs128', 128, GAN_STEPS_PER_UNET_STEP / GAN32_STEPS_PER_UNET_STEP)}
+
+def with_proxies(units:dict, measured:dict)->tuple:
+    "(units with each missing unit of `PROXIES` modelled from its stand-in, {unit: (stand-in, ratio, fixed ms, growing ms, ms)})."
+    out, used = dict(units), {}
+    ms = lambda u: measured[u]['ms_per_step']
+    if not all('ms_per_step' in measured.get(u, {}) for u in ('gan/dcgan-ns-ch64-bs128', 'gan/dcgan-ns-ch64-bs64')): return out, used
+    slope = (ms('gan/dcgan-ns-ch64-bs128') - ms('gan/dcgan-ns-ch64-bs64')) / 64   # ms per image of the measured DCGAN step
+    for u, (base, imgs, k) in PROXIES.items():
+        if u in units or 'ms_per_step' not in units.get(base, {}): continue
+        grow = min(ms(base), max(slope, 0.) * imgs)
+        fixed = units[base]['ms_per_step'] - grow   # as measured, or as projected to the fast step
+        out[u] = {**units[base], 'ms_per_step': fixed + k * grow, 'proxy': base}
+        used[u] = (base, k, fixed, grow, fixed + k * grow)
+    return out, used
 
 def estimate(costs:dict)->dict:
     "{notebook: (seconds, [(what, seconds)], missing units)} from a unit-costs record's `units`."
@@ -120,6 +140,10 @@ def main(argv=None):
               f"bf16, compile and autotuning not counted")
         for u, (old, fixed, grow, r, new) in why.items():
             print(f"  {u:<30} old {old:6.1f} ms = fixed {fixed:6.1f} + growing {grow:5.1f};  ops new/old {r:.2f}  ->  {new:6.1f} ms")
+    units, proxied = with_proxies(units, rec['units'])
+    for u, (base, k, fixed, grow, ms) in proxied.items():
+        print(f"PROXY, not measured on {dev}: {u} = {base}'s fixed {fixed:.1f} ms + its growing {grow:.1f} ms x {k:.2f} (FLOPs per step) "
+              f"= {ms:.1f} ms a step (a model; the device script measures it)")
     print(f"gpu-profile time per notebook, {'projected' if proj else 'estimated'} from unit costs measured on {dev} ({path.name}; "
           f"commit {str(rec['env'].get('commit'))[:7]})")
     total = 0.

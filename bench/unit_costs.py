@@ -49,6 +49,7 @@ GAN_UNITS = {
     'gan/progressive-ns-ch64-bs64':      ('progressive', 'ns', {}, 64, 64, 1, None, 1, None),
     'gan/progressive-all-ch64-bs64':     ('progressive', 'ada', dict(sn_d=True), 64, 64, 1, None, 1, None),
     'gan/dcgan-ns-ch64-bs128':           ('dcgan', 'ns', {}, 64, 128, 1, None, 1, None),
+    'gan/dcgan32-ns-ch128-bs128':        ('dcgan32', 'ns', {}, 128, 128, 1, None, 1, None),   # the quality page's DCGAN at the gpu profile
     'gan/dcgan-cond-ch64-bs128':         ('dcgan', 'ns', {}, 64, 128, 1, 10, 1, None),
     'gan/dcgan-3ch-pac2-ch64-bs64':      ('dcgan', 'ns', {}, 64, 64, 3, None, 2, None),
 }
@@ -81,8 +82,8 @@ def _slope(run_for, dev)->dict:
 
 def time_gan(name, dev, tmp):
     arch, preset, over, ch, bs, C, K, pac, n_train = GAN_UNITS[name]
-    cfg, size = gan_config(preset, **over), 28
-    data = _fake_images(60_000, C, size)   # MNIST's size: the same batches per epoch
+    cfg, size = gan_config(preset, **over), 32 if arch == 'dcgan32' else 28   # dcgan32: the 32×32 DCGAN (the quality page pads MNIST to 32)
+    data = _fake_images(60_000, C, size)   # MNIST's count: the same batches per epoch
     def run_for(n):
         seed_everything(0)
         if arch == 'progressive': G, D = ProgressiveGenerator(ch=ch), ProgressiveDiscriminator(ch=ch)

@@ -10,7 +10,7 @@ import copy, math
 from .core import PROFILES, Profile, get_profile
 
 # %% auto #0
-__all__ = ['STUDY_BUDGETS', 'GAN_STEPS_PER_UNET_STEP', 'budget', 'workload']
+__all__ = ['STUDY_BUDGETS', 'GAN_STEPS_PER_UNET_STEP', 'GAN32_STEPS_PER_UNET_STEP', 'budget', 'workload']
 
 # %% ../nbs/00a_budgets.ipynb #b0432aa2
 _ABLATE = ('WGAN-GP', 'SN', 'progressive', 'DiffAugment', 'ADA', 'all')
@@ -147,15 +147,18 @@ def _few_step(P, B):
 # The quality and conditional pages give the GAN the diffusion model's training FLOPs: at the gpu profile's shapes one UNet step
 # (bs 128) costs as much as about 59.19 DCGAN steps (measured by FlopCounterMode on the pages; `bench/unit_costs.py` records it)
 GAN_STEPS_PER_UNET_STEP = 59.19
+# the quality page's DCGAN at 32×32 and width 128 (the gpu profile's `gan_ch`): about 5.854 of its steps cost one UNet step
+# (v-prediction, bs 128; counted by `genstudy.quality.equal_flops_plan`, which the page itself calls)
+GAN32_STEPS_PER_UNET_STEP = 5.854
 
 def _quality(P, B, n_data=3):
     S, pts = len(P.seeds), 1 + len(B.get('curve', ()))   # test seeds; points scored a run (the end and the curve's)
     T = B['tune']; K = len(T['gan_lr']) * len(T['gan_loss'])   # trials per family (the diffusion grid has as many)
-    gan_steps = round(B['diff_steps'] * GAN_STEPS_PER_UNET_STEP)
+    gan_steps = round(B['diff_steps'] * GAN32_STEPS_PER_UNET_STEP)
     n_imgs = pts * S * ((n_data - 1) * B['n'] + 980) + K * T['n']   # digit 0 has 980 test images; each diffusion trial draws T['n']
     feats = n_data * (B['draws_dom'] + 2 * pts * S) * B['n'] + n_data * (B['draws_inc'] + 2 * pts * S) * B['n_inc'] + 2 * K * T['n']
     return [(f"UNet, {n_data} data sets x {S} seeds + {K} trials, bs {B['bs']}", 'diff/unet-gpu-bs128', (n_data * S + K) * B['diff_steps'], []),
-            (f"FLOP-matched DCGAN, ({n_data} x {S} + {K}) x {gan_steps:,} steps, bs {B['bs']}", 'gan/dcgan-ns-ch64-bs128', (n_data * S + K) * gan_steps, []),
+            (f"FLOP-matched 32×32 DCGAN, ({n_data} x {S} + {K}) x {gan_steps:,} steps, bs {B['bs']}", f"gan/dcgan32-ns-ch{B['gan_ch']}-bs128", (n_data * S + K) * gan_steps, []),
             (f"DDIM-{B['ddim_steps']} samples ({n_imgs:,})", 'fwd/unet-gpu-b256', n_imgs * B['ddim_steps'], []),
             ('InceptionV3 features', 'extract/inception', feats, []),
             ('domain CNN features (GPU)', 'extract/mnist-cnn', feats, []),
