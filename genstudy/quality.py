@@ -27,6 +27,7 @@ from .extractors import extract
 from .coverage import memorisation, density_coverage
 from .metrics import sample
 from .cost import count_flops
+from .budgets import budget
 
 # %% auto #0
 __all__ = ['PREDICTIONS', 'GAN_SIZE', 'TUNE_RANK', 'GlobalFlopCounter', 'DiffusionConfig', 'diffusion_objective',
