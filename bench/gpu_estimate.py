@@ -48,12 +48,16 @@ NOT_COUNTED = {
 # measurement: printed as one.
 PROXIES = {'gan/dcgan32-ns-ch128-bs128': ('gan/dcgan-ns-ch64-bs128', 128, GAN_STEPS_PER_UNET_STEP / GAN32_STEPS_PER_UNET_STEP)}
 
+def _dcgan_slope(units:dict)->float:
+    "ms per image of the measured DCGAN step: its batch-size slope between batch 64 and 128."
+    return (units['gan/dcgan-ns-ch64-bs128']['ms_per_step'] - units['gan/dcgan-ns-ch64-bs64']['ms_per_step']) / 64
+
 def with_proxies(units:dict, measured:dict)->tuple:
     "(units with each missing unit of `PROXIES` modelled from its stand-in, {unit: (stand-in, ratio, fixed ms, growing ms, ms)})."
     out, used = dict(units), {}
     ms = lambda u: measured[u]['ms_per_step']
     if not all('ms_per_step' in measured.get(u, {}) for u in ('gan/dcgan-ns-ch64-bs128', 'gan/dcgan-ns-ch64-bs64')): return out, used
-    slope = (ms('gan/dcgan-ns-ch64-bs128') - ms('gan/dcgan-ns-ch64-bs64')) / 64   # ms per image of the measured DCGAN step
+    slope = _dcgan_slope(measured)
     for u, (base, imgs, k) in PROXIES.items():
         if u in units or 'ms_per_step' not in units.get(base, {}): continue
         grow = min(ms(base), max(slope, 0.) * imgs)
@@ -112,7 +116,7 @@ def project(units:dict, ratios:dict)->tuple:
     "(units scaled to the fast step, {unit: (old ms, fixed ms, growing ms, ratio, new ms)}) by the model in the docstring."
     ms = lambda u: units[u]['ms_per_step']
     slope = {'unet-gpu': (ms('diff/unet-gpu-bs128') - ms('diff/unet-gpu-bs64')) / 64,      # ms per image, old step on the device
-             'dcgan': (ms('gan/dcgan-ns-ch64-bs128') - ms('gan/dcgan-ns-ch64-bs64')) / 64}
+             'dcgan': _dcgan_slope(units)}
     out, why = copy.deepcopy(units), {}
     for u, v in units.items():
         cfg = _config_of(u)
