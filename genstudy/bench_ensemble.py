@@ -18,7 +18,7 @@ from .gan_ensemble import train_gan_ensemble
 from .diffusion_ensemble import train_toy_diffusion_ensemble
 
 # %% auto #0
-__all__ = ['bench_ensemble']
+__all__ = ['bench_ensemble', 'vmap_headroom']
 
 # %% ../nbs/06h_bench_ensemble.ipynb #d4925385
 def bench_ensemble(
@@ -71,3 +71,69 @@ def bench_ensemble(
         print(f"device: {rows[0]['device'] if rows else device_name(dev)}; sequential = N runs of train_gan / train_toy_diffusion, "
               f"alone = this trainer with N=1, times N")
     return rows
+
+# %% ../nbs/06h_bench_ensemble.ipynb #4570e888
+import copy, time
+import torch
+from torch import nn
+from torch.func import stack_module_state, functional_call, vmap, grad
+from .diffusion_recipes import image_unet
+from .budgets import budget
+from .quality import quality_gan_nets
+
+# %% ../nbs/06h_bench_ensemble.ipynb #93dd4b92
+class _UNetLoss(nn.Module):
+    "A denoiser's forward and backward as a diffusion step spends them: the mean square of its output."
+    def __init__(self, net): super().__init__(); self.net = net
+    def forward(self, x, sigma): return self.net(x, sigma).pow(2).mean()
+
+class _GANLoss(nn.Module):
+    "A generator and discriminator pass end to end, as a GAN step spends them: the mean critic score of generated images."
+    def __init__(self, G, D): super().__init__(); self.G, self.D = G, D
+    def forward(self, z): return self.D(self.G(z)).mean()
+
+def _sync(dev):
+    if dev.type == 'cuda': torch.cuda.synchronize(dev)
+
+def _time(fn, steps, dev)->float:
+    fn(); _sync(dev)   # warm-up
+    t0 = time.perf_counter()
+    for _ in range(steps): fn()
+    _sync(dev)
+    return (time.perf_counter() - t0) / steps
+
+def vmap_headroom(
+    profile:str='smoke',   # whose networks: the image UNet of `profile` and the quality page's 32×32 DCGAN at its `gan_ch`
+    n:int=3,               # ensemble size N (a page's training seeds: 3 at cpu)
+    bs:int=64,             # batch per member
+    steps:int=3,           # timed steps of each way (after one warm-up step)
+    device=None,           # where (default: genstudy.core.get_device())
+    verbose:bool=True,     # print the table
+)->list:                   # one dict per network: ms per step of N in sequence and of one vmap over N, and their ratio
+    "What stepping N copies of an image network as one vmap would buy here: N forward+backward passes in sequence against one vmap over stacked weights."
+    dev, B = get_device(device), budget('quality', profile)
+    g = torch.Generator().manual_seed(0)
+    cases = {f"unet-{profile}": (lambda: _UNetLoss(image_unet(profile)),
+                                 lambda: (torch.randn(n, bs, 1, 32, 32, generator=g), torch.rand(n, bs, generator=g) * 2 + 0.1)),
+             f"dcgan32-ch{B['gan_ch']}": (lambda: _GANLoss(*quality_gan_nets(B)),
+                                          lambda: (torch.randn(n, bs, 64, generator=g),))}
+    rows = []
+    for name, (build, inputs) in cases.items():
+        nets = [build().to(dev) for _ in range(n)]
+        xs = [t.to(dev) for t in inputs()]
+        def seq():
+            for i, m in enumerate(nets):
+                m.zero_grad(set_to_none=True); m(*[t[i] for t in xs]).backward()
+        params, bufs = stack_module_state(nets)
+        base = copy.deepcopy(nets[0]).to('meta')
+        step = vmap(grad(lambda p, b, *a: functional_call(base, (p, b), a)))
+        ens = lambda: step(params, bufs, *xs)
+        t_seq, t_ens = _time(seq, steps, dev), _time(ens, steps, dev)
+        rows.append(dict(network=name, N=n, batch=bs, params=sum(p.numel() for p in nets[0].parameters()), ms_sequential=1e3 * t_seq,
+                         ms_vmap=1e3 * t_ens, speedup=t_seq / t_ens, device=device_name(dev)))
+    if verbose:
+        print(f"{'network':<16}{'N':>3}{'batch':>7}{'params':>11}{'ms: N in sequence':>19}{'ms: one vmap':>14}{'speed-up':>10}")
+        for r in rows: print(f"{r['network']:<16}{r['N']:>3}{r['batch']:>7}{r['params']:>11,}{r['ms_sequential']:>19.1f}{r['ms_vmap']:>14.1f}{r['speedup']:>9.2f}x")
+        print(f"device: {rows[0]['device']}; forward + backward of each member's own batch (no optimiser step), {steps} timed steps after one warm-up")
+    return rows
+

@@ -12,7 +12,7 @@ import torch, torch.nn as nn, torch.nn.functional as F
 from fastai.callback.core import Callback
 from torch.utils.flop_counter import flop_registry
 from torch.utils._python_dispatch import TorchDispatchMode
-from .core import get_device, device_name, seed_everything
+from .core import get_device, device_name, seed_everything, get_profile
 from .data import ImageSet, image_dls, to_unit
 from .unet import UNet, UNET_SIZES, MLPDenoiser
 from .diffusion import DiffusionObjective, EDMPrecond, weighted_mse
@@ -21,6 +21,7 @@ from .diffusion_train import train_diffusion, points_dls
 from .diffusion_recipes import TOY_RECIPE, toy_mixture
 from .gan_nets import DCGANGenerator, DCGANDiscriminator, MLPGenerator, MLPDiscriminator
 from .gan_train import train_gan, gan_config
+from .bench_ensemble import vmap_headroom
 
 # %% auto #0
 __all__ = ['PEAK_FLOPS', 'UNET_SHAPES', 'device_peak', 'StepTimer', 'bench_configs', 'format_table', 'bench_train',
@@ -164,6 +165,7 @@ def bench_train(
     device=None,       # where to measure (default: genstudy.core.get_device())
     only:list|None=None, # names of configurations to run (default: all)
     ensemble:bool=True,  # also the ensemble rows of genstudy.ensemble.bench_ensemble, where it exists
+    headroom:bool=True,  # also `genstudy.bench_ensemble.vmap_headroom`: the image networks of the device's profile (smoke ones when quick), N in sequence against one vmap
 )->list[dict]:         # one row per configuration (also printed as a table)
     "Time a training step of every configuration the study trains, legacy path against fast path, beside a plain PyTorch loop for each UNet."
     dev = get_device(device)
@@ -197,6 +199,9 @@ def bench_train(
         print('\nensemble of N against N runs in sequence (genstudy.ensemble.bench_ensemble):')
         print(format_table(ens, [(k, '{:.3g}' if isinstance(v, float) else '{}') for k, v in ens[0].items()]) if ens else '(no rows)')
     elif why: print(why)
+    if headroom:
+        print(f"\nimage networks, {len(get_profile(profile).seeds)} copies as one vmap against one after another (genstudy.bench_ensemble.vmap_headroom):")
+        vmap_headroom('smoke' if quick else profile, n=len(get_profile(profile).seeds), bs=8 if quick else 64, steps=1 if quick else 3, device=dev)
     print(f"measured in {time.perf_counter() - t_start:.0f} s")
     return rows
 
