@@ -18,8 +18,8 @@ from .verdicts import PLAIN_GAN, coverage_runs, rule_c3, rule_c7, _v, _newest, _
 # %% auto #0
 __all__ = ['STUDENTS', 'QUALITY_FULL', 'QUALITY_NARROW', 'RULE_MODULES', 'RULES', 'rule_c4', 'rule_c10', 'rule_c5',
            'quality_runs', 'quality_gap', 'rule_c6', 'rule_c8', 'rule_c9', 'rules_version', 'claims_table',
-           'BUDGET_KEYS', 'FINISHED', 'budget_of', 'latest_records', 'ALPHA', 'POWER', 'MIN_SEEDS', 'MIN_EFFECT',
-           'KID_BELOW', 'PRACTICAL_MARGIN', 'FailureRule', 'Outcome', 'classify_curves', 'stage_events',
+           'verdict_changes', 'BUDGET_KEYS', 'FINISHED', 'budget_of', 'latest_records', 'ALPHA', 'POWER', 'MIN_SEEDS',
+           'MIN_EFFECT', 'KID_BELOW', 'PRACTICAL_MARGIN', 'FailureRule', 'Outcome', 'classify_curves', 'stage_events',
            'record_outcome', 'fisher_p_grid', 'fisher_power', 'seeds_for_power', 'compare_failures', 'gap_interval',
            'decide_gap', 'check_protocol', 'decision_statistic', 'INCONCLUSIVE', 'CLAIMS', 'Verdict', 'not_measured',
            'search_trials', 'stability_runs', 'rule_c1', 'rule_c2', 'PACGAN_PLAIN', 'PLAIN_GAN', 'coverage_runs',
@@ -338,3 +338,43 @@ def claims_table(
         except ValueError as e: v = _v(cid, 'not comparable', f"refused: {e}")
         rows.append({**v.row(), 'profile': prof})
     return pd.DataFrame(rows)
+
+# %% ../nbs/10c_claims.ipynb #2a39f74f
+def _earlier_tables(records:pd.DataFrame, prof:str, home_run:str|None, rules:str)->list:
+    "The earlier claims records a new table is held against: the home page's (else the newest), the newest under other rules, the newest from before the rules were versioned."
+    e = records[(records.study == 'claims') & (records.profile == prof) & (records.status == 'ok')] if len(records) and 'study' in records else records.iloc[:0]
+    e = e.sort_values('started') if len(e) and 'logs.rows' in e else e.iloc[:0]
+    if e.empty: return []
+    ver = e['config.rules'] if 'config.rules' in e else pd.Series(None, index=e.index, dtype=object)
+    legacy = ver.isna() & (e['config.failure_rule'].isna() if 'config.failure_rule' in e else True)
+    refs = [e[e.run_id == home_run].iloc[-1] if home_run in set(e.run_id) else e.iloc[-1]]
+    for other in (e[ver.notna() & (ver != rules)], e[legacy]):
+        if len(other): refs.append(other.iloc[-1])
+    return list({r['run_id']: r for r in refs}.values())
+
+def verdict_changes(
+    records:pd.DataFrame,   # every run record (`genstudy.core.load_records`), earlier claims records included
+    table:pd.DataFrame,     # the verdicts now (`claims_table(records, profile)`)
+    profile:str,            # whose tables
+    home_run:str|None=None, # run id of the claims record the home page's table names (held against first)
+    table_fn=None,          # how a table is decided (default `claims_table`)
+    rules:str|None=None,    # the rules' version now (default `rules_version()`)
+)->list[dict]:              # one per changed claim: id, before, now, ref (run id), cause, before_evidence
+    "Every verdict that differs from an earlier claims table, and why: the earlier table's records decided again by today's rules tell a change the rules made from one that new records made."
+    table_fn, rules, prof = table_fn or claims_table, rules or rules_version(), getattr(profile, 'name', profile)
+    out, seen = [], set()
+    for ref in _earlier_tables(records, prof, home_run, rules):
+        old, redone = {r['id']: r for r in ref['logs.rows']}, None
+        for r in table.to_dict('records'):
+            if r['id'] in seen or r['id'] not in old or old[r['id']]['verdict'] == r['verdict']: continue
+            seen.add(r['id'])
+            if ref.get('config.rules') == rules: cause = 'records'
+            else:   # other rules: decide the records that table saw (those started before it) by today's rules
+                if redone is None:
+                    then = records[(records.started <= ref['started']) & (records.study != 'claims')]
+                    redone = table_fn(then, prof).set_index('id').verdict
+                again = redone.get(r['id'])
+                cause = 'records' if again == old[r['id']]['verdict'] else 'rules' if again == r['verdict'] else 'rules and records'
+            out.append(dict(id=r['id'], before=old[r['id']]['verdict'], now=r['verdict'], ref=ref['run_id'], cause=cause,
+                            before_evidence=old[r['id']]['evidence']))
+    return out
