@@ -114,13 +114,13 @@ def vmap_headroom(
     dev, B = get_device(device), budget('quality', profile)
     g = torch.Generator().manual_seed(0)
     cases = {f"unet-{profile}": (lambda: _UNetLoss(image_unet(profile)),
-                                 lambda: (torch.randn(n, bs, 1, 32, 32, generator=g), torch.rand(n, bs, generator=g) * 2 + 0.1)),
+                                 lambda m: (torch.randn(n, bs, 1, 32, 32, generator=g), torch.rand(n, bs, generator=g) * 2 + 0.1)),   # MNIST-shaped, noise levels σ
              f"dcgan32-ch{B['gan_ch']}": (lambda: _GANLoss(*quality_gan_nets(B)),
-                                          lambda: (torch.randn(n, bs, 64, generator=g),))}
+                                          lambda m: (torch.randn(n, bs, m.G.z_dim, generator=g),))}   # each member's own latents
     rows = []
     for name, (build, inputs) in cases.items():
         nets = [build().to(dev) for _ in range(n)]
-        xs = [t.to(dev) for t in inputs()]
+        xs = [t.to(dev) for t in inputs(nets[0])]
         def seq():
             for i, m in enumerate(nets):
                 m.zero_grad(set_to_none=True); m(*[t[i] for t in xs]).backward()
