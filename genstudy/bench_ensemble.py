@@ -73,10 +73,11 @@ def bench_ensemble(
     return rows
 
 # %% ../nbs/06h_bench_ensemble.ipynb #4570e888
-import copy, time
+import time
 import torch
 from torch import nn
-from torch.func import stack_module_state, functional_call, vmap, grad
+from .cost import _sync
+from .ensemble import Stacked
 from .diffusion_recipes import image_unet
 from .budgets import budget
 from .quality import quality_gan_nets
@@ -92,8 +93,11 @@ class _GANLoss(nn.Module):
     def __init__(self, G, D): super().__init__(); self.G, self.D = G, D
     def forward(self, z): return self.D(self.G(z)).mean()
 
-def _sync(dev):
-    if dev.type == 'cuda': torch.cuda.synchronize(dev)
+def _batch_stats_only(m:nn.Module)->nn.Module:
+    "Batch norm on batch statistics alone, as `Stacked` accepts it (the same training-mode arithmetic, no running averages)."
+    for x in m.modules():
+        if isinstance(x, nn.modules.batchnorm._BatchNorm): x.track_running_stats, x.running_mean, x.running_var, x.num_batches_tracked = False, None, None, None
+    return m
 
 def _time(fn, steps, dev)->float:
     fn(); _sync(dev)   # warm-up
@@ -110,7 +114,7 @@ def vmap_headroom(
     device=None,           # where (default: genstudy.core.get_device())
     verbose:bool=True,     # print the table
 )->list:                   # one dict per network: ms per step of N in sequence and of one vmap over N, and their ratio
-    "What stepping N copies of an image network as one vmap would buy here: N forward+backward passes in sequence against one vmap over stacked weights."
+    "What stepping N copies of an image network as one vmap would buy here: N forward+backward passes in sequence against one `Stacked` call (the ensembles' vmap over stacked weights)."
     dev, B = get_device(device), budget('quality', profile)
     g = torch.Generator().manual_seed(0)
     cases = {f"unet-{profile}": (lambda: _UNetLoss(image_unet(profile)),
@@ -119,15 +123,14 @@ def vmap_headroom(
                                           lambda m: (torch.randn(n, bs, m.G.z_dim, generator=g),))}   # each member's own latents
     rows = []
     for name, (build, inputs) in cases.items():
-        nets = [build().to(dev) for _ in range(n)]
+        nets = [_batch_stats_only(build()).to(dev) for _ in range(n)]
         xs = [t.to(dev) for t in inputs(nets[0])]
         def seq():
             for i, m in enumerate(nets):
                 m.zero_grad(set_to_none=True); m(*[t[i] for t in xs]).backward()
-        params, bufs = stack_module_state(nets)
-        base = copy.deepcopy(nets[0]).to('meta')
-        step = vmap(grad(lambda p, b, *a: functional_call(base, (p, b), a)))
-        ens = lambda: step(params, bufs, *xs)
+        S = Stacked(nets).to(dev)   # the ensembles' own stacked weights and vmap
+        def ens():
+            S.flat.grad = None; S(*xs).sum().backward()   # members' losses are independent: the sum's gradient is each one's own
         t_seq, t_ens = _time(seq, steps, dev), _time(ens, steps, dev)
         rows.append(dict(network=name, N=n, batch=bs, params=sum(p.numel() for p in nets[0].parameters()), ms_sequential=1e3 * t_seq,
                          ms_vmap=1e3 * t_ens, speedup=t_seq / t_ens, device=device_name(dev)))
