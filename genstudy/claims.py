@@ -311,7 +311,13 @@ def rule_c9(recs:pd.DataFrame)->Verdict:
     return _v('C9', v, ev + (f" — {why}" if why else ''), r, statistic=stat,
               seeds=f"{len(t)} per family", n=str(proto['n']), extractor=str(proto['extractor']),
               reference=', '.join(f"{int(v):,} real images, split not recorded" for v in set(r.get('metrics.n_ref', pd.Series(dtype=float)).dropna())) or 'not recorded',
-              tuning='not recorded: GAN at the stability study\'s choice, diffusion at its preset')
+              tuning=_c9_tuning(r))
+
+def _c9_tuning(r:pd.DataFrame)->str:
+    "How the newest summary says both families' configurations were chosen (`config.choices`); older records did not say."
+    ch = r.sort_values('started')['config.choices'].iloc[-1] if 'config.choices' in r else None
+    if not isinstance(ch, dict) or not ch: return "not recorded: GAN at the stability study's choice, diffusion at its preset"
+    return '; '.join(f"{'GAN' if k == 'gan' else k}: {v}" for k, v in ch.items())
 
 # %% ../nbs/10c_claims.ipynb #9faea5a2
 RULE_MODULES = ('records', 'verdict_stats', 'verdicts', 'claims')   # the modules of genstudy whose code decides a verdict

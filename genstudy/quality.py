@@ -33,8 +33,8 @@ from .budgets import budget
 __all__ = ['PREDICTIONS', 'GAN_SIZE', 'TUNE_RANK', 'GlobalFlopCounter', 'DiffusionConfig', 'diffusion_objective',
            'quality_gan_nets', 'gan_net_name', 'equal_flops_plan', 'pick', 'quality_data', 'roles', 'score',
            'real_baselines', 'Choice', 'curve_steps', 'train_diffusion_run', 'train_gan_run', 'train_pair',
-           'quality_trials', 'knobs', 'choose_trial', 'tune_quality', 'quality_choices', 'score_model', 'score_point',
-           'score_pair', 'QualityResult', 'run_quality']
+           'quality_trials', 'knobs', 'choose_trial', 'tune_quality', 'quality_choices', 'carried_choices',
+           'score_model', 'score_point', 'score_pair', 'QualityResult', 'run_quality']
 
 # %% ../nbs/09b_quality.ipynb #cdd9910e
 class _NoModuleTracking:
@@ -354,6 +354,21 @@ def quality_choices(
         out[fam] = choose_trial(fam, trials, cfgs, int(t.seed.iloc[0]), key, dom, int(t['metrics.eval_n'].iloc[0]))
     return out
 
+
+def carried_choices(
+    results_dir,             # the results/ folder holding the quality page's trial records
+    profile_name:str,        # only this profile's search counts
+    gan:GANConfig,           # the page's preset when there is no search (a GANConfig)
+    diffusion:DiffusionConfig, # the page's preset when there is no search
+    page:str='this page',    # the page asking, for the sentence
+)->dict:                     # 'gan', 'diffusion' -> Choice
+    "Both families' configurations as the quality page's equal search chose them, for another page to train with; its presets when no search has run."
+    c = quality_choices(results_dir, profile_name)
+    if c is not None:
+        return {f: Choice(c[f].config, f"carried from the quality page's search to {page}: {c[f].why}", c[f].tuning) for f in ('gan', 'diffusion')}
+    why = (f"{page}'s preset: the quality page has no complete search for profile {profile_name!r} yet "
+           f"(run `genstudy rerun --profile {profile_name} --only quality` first for the searched configuration)")
+    return dict(gan=Choice(gan, why), diffusion=Choice(diffusion, why))
 
 # %% ../nbs/09b_quality.ipynb #8c2f5ef5
 def score_model(
