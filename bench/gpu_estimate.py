@@ -28,7 +28,7 @@ ROOT = Path(__file__).resolve().parents[1]
 # The work of each notebook is counted from the one budgets table (`genstudy.budgets.workload`): (what, unit, count,
 # extra), time = count * (unit cost + extra) in ms, where extra is a sum of other units per step.
 sys.path.insert(0, str(ROOT))
-from genstudy.budgets import workload, GAN_STEPS_PER_UNET_STEP, GAN32_STEPS_PER_UNET_STEP
+from genstudy.budgets import workload, GAN_STEPS_PER_UNET_STEP, GAN32_STEPS_PER_UNET_STEP, STACKED_GAN_FLOPS_RATIO
 
 NOTEBOOKS = {'01_mode_coverage': 'mode_coverage', '03_stability': 'stability', '04_few_step': 'few_step', '05_quality': 'quality',
              '06_speed': 'speed', '07_conditional': 'conditional'}
@@ -46,7 +46,8 @@ NOT_COUNTED = {
 # ratio). The stand-in's step splits as in the projection's model into a fixed part (launches; the same for both) and a
 # part that grows with the work (its batch-size slope), and only the growing part is scaled by the FLOPs ratio. A model, not a
 # measurement: printed as one.
-PROXIES = {'gan/dcgan32-ns-ch128-bs128': ('gan/dcgan-ns-ch64-bs128', 128, GAN_STEPS_PER_UNET_STEP / GAN32_STEPS_PER_UNET_STEP)}
+PROXIES = {'gan/dcgan32-ns-ch128-bs128': ('gan/dcgan-ns-ch64-bs128', 128, GAN_STEPS_PER_UNET_STEP / GAN32_STEPS_PER_UNET_STEP),
+           'gan/dcgan-3ch-pac2-ch192-bs64': ('gan/dcgan-3ch-pac2-ch64-bs64', 64, STACKED_GAN_FLOPS_RATIO)}   # mode coverage's Stacked MNIST DCGAN
 
 def _dcgan_slope(units:dict)->float:
     "ms per image of the measured DCGAN step: its batch-size slope between batch 64 and 128."

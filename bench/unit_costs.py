@@ -52,6 +52,7 @@ GAN_UNITS = {
     'gan/dcgan32-ns-ch128-bs128':        ('dcgan32', 'ns', {}, 128, 128, 1, None, 1, None),   # the quality page's DCGAN at the gpu profile
     'gan/dcgan-cond-ch64-bs128':         ('dcgan', 'ns', {}, 64, 128, 1, 10, 1, None),
     'gan/dcgan-3ch-pac2-ch64-bs64':      ('dcgan', 'ns', {}, 64, 64, 3, None, 2, None),
+    'gan/dcgan-3ch-pac2-ch192-bs64':     ('dcgan', 'ns', {}, 192, 64, 3, None, 2, None),   # the mode-coverage page's Stacked MNIST DCGAN at the gpu profile
 }
 DIFF_UNITS = {
     # name: (unet profile, bs, in_ch, num_classes)

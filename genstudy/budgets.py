@@ -10,7 +10,8 @@ import copy, math
 from .core import PROFILES, Profile, get_profile
 
 # %% auto #0
-__all__ = ['STUDY_BUDGETS', 'GAN_STEPS_PER_UNET_STEP', 'GAN32_STEPS_PER_UNET_STEP', 'budget', 'workload']
+__all__ = ['STUDY_BUDGETS', 'GAN_STEPS_PER_UNET_STEP', 'GAN32_STEPS_PER_UNET_STEP', 'STACKED_GAN_FLOPS_RATIO', 'budget',
+           'workload']
 
 # %% ../nbs/00a_budgets.ipynb #b0432aa2
 _ABLATE = ('WGAN-GP', 'SN', 'progressive', 'DiffAugment', 'ADA', 'all')
@@ -18,16 +19,19 @@ STUDY_BUDGETS = {
     # mode-coverage page: the 2-D part's equal search (the same number of learning rates for every method, on one tuning
     # seed; `genstudy.tuning`) and its test seeds (steps None: the profile's toy_steps; n_toy samples scored), and Stacked MNIST.
     # cpu: 1,000 steps, where the batch-norm GAN generator already covers most of the ring (6 of 8 modes after 1,000 steps in a plain PyTorch loop),
-    # so that 5 test seeds and a 3-point search for each of the five methods fit the page's 45 minutes
+    # so that 5 test seeds and a 3-point search for each of the five methods fit the page's 45 minutes.
+    # Stacked MNIST: gan_ch (the DCGAN's width) and unet (overrides of the smoke UNet; {}: the profile's own) keep the two families'
+    # parameters within 2× of each other at every profile (G+D against the UNet; the test below). FLOPs per sample cannot be matched
+    # at the same time: the UNet spends tens of times the DCGAN generator's FLOPs a sample at equal parameters.
     'mode_coverage': {
         'smoke': dict(toy=dict(steps=100, seeds=(0,), tune_seed=1000, gan_lrs=(1e-3, 3e-3), wgan_lrs=(3e-4, 1e-3), diff_lrs=(3e-3, 1e-2)),
-                      stacked=dict(n_train=2048, bs=64, gan_steps=10, diff_steps=8, gan_ch=16, gan_lr=1e-3, unet=dict(base=8, mults=(1, 2)), sampler_steps=4)),
+                      stacked=dict(n_train=2048, bs=64, gan_steps=10, diff_steps=8, gan_ch=10, gan_lr=1e-3, unet=dict(base=8, mults=(1, 2)), sampler_steps=4)),
         'cpu':   dict(toy=dict(steps=1000, seeds=(0, 1, 2, 3, 4), tune_seed=1000, gan_lrs=(3e-4, 1e-3, 3e-3), wgan_lrs=(1e-4, 3e-4, 1e-3),
                           diff_lrs=(3e-3, 1e-2, 3e-2)),
-                      stacked=dict(n_train=50_000, bs=64, gan_steps=1500, diff_steps=1000, gan_ch=32, gan_lr=1e-3, unet=dict(base=8, mults=(1, 2)), sampler_steps=10)),
+                      stacked=dict(n_train=50_000, bs=64, gan_steps=1500, diff_steps=1000, gan_ch=16, gan_lr=1e-3, unet=dict(base=12, mults=(1, 2)), sampler_steps=10)),
         'gpu':   dict(toy=dict(steps=None, seeds=tuple(range(10)), tune_seed=1000, gan_lrs=(1e-4, 3e-4, 1e-3, 3e-3),
                           wgan_lrs=(3e-5, 1e-4, 3e-4, 1e-3), diff_lrs=(1e-3, 3e-3, 1e-2, 3e-2)),
-                      stacked=dict(n_train=100_000, bs=64, gan_steps=20_000, diff_steps=20_000, gan_ch=64, gan_lr=1e-3, unet=dict(), sampler_steps=50)),
+                      stacked=dict(n_train=100_000, bs=64, gan_steps=20_000, diff_steps=20_000, gan_ch=192, gan_lr=1e-3, unet=dict(), sampler_steps=50)),
     },
     'stability': {
         'smoke': dict(bs=64, gan_steps=12, diff_steps=8, gan_lrs=(2e-4, 1e-3), diff_lrs=(1e-3, 3e-3), n_points=2, n_eval=64, n_ref=256,
@@ -105,7 +109,7 @@ def _mode_coverage(P, B):
     return [('2-D GAN, NS / SN / PacGAN2, bs 512 (search + test seeds)', 'toy/gan-mlp-bs512', 3 * runs(T['gan_lrs']) * toy, []),
             ('2-D GAN, WGAN-GP, bs 512 (search + test seeds)', 'toy/gan-mlp-wgangp-bs512', runs(T['wgan_lrs']) * toy, []),
             ('2-D diffusion recipe, bs 512 (search + test seeds)', 'toy/diffusion-mlp-bs512', runs(T['diff_lrs']) * toy, []),
-            ('Stacked MNIST DCGAN (pac 1 and 2), bs 64', 'gan/dcgan-3ch-pac2-ch64-bs64', 2 * n * S['gan_steps'], []),
+            (f"Stacked MNIST DCGAN (pac 1 and 2), width {S['gan_ch']}, bs {S['bs']}", f"gan/dcgan-3ch-pac2-ch{S['gan_ch']}-bs{S['bs']}", 2 * n * S['gan_steps'], []),
             ('Stacked MNIST UNet, bs 64', 'diff/unet-gpu-bs64', n * S['diff_steps'], []),
             (f"Stacked MNIST DDIM-{S['sampler_steps']}, {P.eval.n_stacked:,} samples x {n}", 'fwd/unet-gpu-b500', n * P.eval.n_stacked * S['sampler_steps'], []),
             ('mnist-cnn on the CPU (mode counting, PRC; 3 methods + real data per seed)', 'extract/mnist-cnn-cpu', 4 * n * digits, [])]
@@ -150,6 +154,9 @@ GAN_STEPS_PER_UNET_STEP = 59.19
 # the quality page's DCGAN at 32×32 and width 128 (the gpu profile's `gan_ch`): about 5.854 of its steps cost one UNet step
 # (v-prediction, bs 128; counted by `genstudy.quality.equal_flops_plan`, which the page itself calls)
 GAN32_STEPS_PER_UNET_STEP = 5.854
+# The Stacked MNIST DCGAN (pac 2) at the gpu profile's width 192 against width 64, the one the device measured
+# (`gan/dcgan-3ch-pac2-ch64-bs64`): FLOPs of one training step at batch 64, counted with FlopCounterMode (recounted below)
+STACKED_GAN_FLOPS_RATIO = 8.258
 
 def _quality(P, B, n_data=3):
     S, pts = len(P.seeds), 1 + len(B.get('curve', ()))   # test seeds; points scored a run (the end and the curve's)
