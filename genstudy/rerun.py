@@ -12,8 +12,9 @@ import torch
 from .core import get_profile, out_dirs, project_root, display_path, device_name, get_device, RunRecord, load_records, Profile, _umask_mode
 
 # %% auto #0
-__all__ = ['study_dir', 'study_notebooks', 'study_name', 'study_dependencies', 'expected_minutes', 'journal_start', 'quarantine',
-           'clean_leftovers', 'run_notebook', 'claims_markdown', 'update_home', 'notebook_out_dir', 'rerun']
+__all__ = ['study_dir', 'study_notebooks', 'study_name', 'study_dependencies', 'run_order', 'expected_minutes', 'journal_start',
+           'quarantine', 'clean_leftovers', 'run_notebook', 'claims_markdown', 'update_home', 'notebook_out_dir',
+           'rerun']
 
 # %% ../nbs/90_rerun.ipynb #d6bc095d
 def study_dir(root:Path|None=None)->Path: return (root or project_root())/'nbs'/'study'
@@ -53,6 +54,17 @@ def study_dependencies(nbs:list[Path])->dict:
         reads |= {studies[st] for fn, st in LIBRARY_READS.items() if st in studies and re.search(rf"\b{fn}\(", src)}   # genstudy.choices
         deps[p.stem] = sorted(reads - {p.stem})
     return deps
+
+def run_order(
+    names:list[str],   # notebook stems, in name order
+    deps:dict,         # `study_dependencies`: stem -> the stems whose records it reads
+)->list[str]:          # the same stems, each after the ones it reads (name order otherwise; a cycle goes on in name order)
+    "The order one-after-another reruns take, so that a page reads the records of this rerun, not older ones."
+    out, left = [], list(names)
+    while left:
+        ready = next((s for s in left if all(d in out or d not in names for d in deps.get(s, []))), left[0])
+        out.append(ready); left.remove(ready)
+    return out
 
 # %% ../nbs/90_rerun.ipynb #0df1af7d
 def expected_minutes(profile:Profile, names:list[str], results:Path, device=None)->float|None:
@@ -289,7 +301,7 @@ def rerun(
         if not ok: failed.append(stem)
     t0 = time.perf_counter()
     if executor == 'local':
-        for stem in names: report(stem, *_notebook_task(*run_args(stem)))
+        for stem in run_order(names, study_dependencies(nbs)): report(stem, *_notebook_task(*run_args(stem)))
     else: _run_ray(names, study_dependencies(nbs), run_args, ray_address, report, log)
     rec.logs['notebooks'] = {n: times[n] for n in names if n in times}
     rec.finish('ok' if not failed else 'failed', n_failed=len(failed), total_s=round(sum(t['wall_time_s'] for t in times.values()), 2),
