@@ -43,10 +43,15 @@ def test_gpu_proxy_scales_the_growing_part_only():
     "A unit not yet measured is its stand-in's fixed cost plus the stand-in's growing part times the FLOPs ratio; a measured unit is kept."
     est = _load('gpu_estimate')
     units = {'gan/dcgan-ns-ch64-bs64': dict(ms_per_step=8.), 'gan/dcgan-ns-ch64-bs128': dict(ms_per_step=12.)}   # 4 ms per 64 images: 8 ms grow at bs 128
-    (u, (base, imgs, k)), = est.PROXIES.items()
+    units.update({base: dict(ms_per_step=10.) for base, _, _ in est.PROXIES.values() if base not in units})   # other stand-ins: 10 ms a step
     out, used = est.with_proxies(units, units)
-    assert abs(out[u]['ms_per_step'] - (4. + 8. * k)) < 1e-9 and used[u][0] == base
-    assert est.with_proxies({**units, u: dict(ms_per_step=1.)}, units)[0][u]['ms_per_step'] == 1.   # measured: no proxy
+    assert set(used) == set(est.PROXIES)
+    for u, (base, imgs, k) in est.PROXIES.items():
+        grow = min(units[base]['ms_per_step'], 4. / 64 * imgs)   # the DCGAN's batch-size slope times the stand-in's images a step, at most its whole step
+        assert abs(out[u]['ms_per_step'] - (units[base]['ms_per_step'] - grow + grow * k)) < 1e-9 and used[u][0] == base, u
+        assert est.with_proxies({**units, u: dict(ms_per_step=1.)}, units)[0][u]['ms_per_step'] == 1.   # measured: no proxy
+    u = 'gan/dcgan32-ns-ch128-bs128'; k = est.PROXIES[u][2]
+    assert abs(out[u]['ms_per_step'] - (4. + 8. * k)) < 1e-9   # the quality page's DCGAN from the 28×28 one at bs 128: fixed 4 ms, growing 8 ms
 
 def test_exec_study_runs_a_notebook(tmp_path):
     "bench/exec_study.py runs the claims notebook at smoke into a scratch folder and writes a run-record-shaped summary."
