@@ -241,8 +241,9 @@ def _slim_site(site:Path)->None:
             if new != html: page.write_text(new)
     for p in (site/'_images').glob('*.png'):
         raw = p.read_bytes()
-        if len(raw) < 20_000: continue
+        if len(raw) < 4_000: continue
         im = Image.open(io.BytesIO(raw))
+        if im.mode == 'P': continue   # already a palette image
         q = im.quantize(256, method=Image.Quantize.FASTOCTREE) if im.mode == 'RGBA' else im.convert('RGB').quantize(256) if im.mode != 'L' else im
         buf = io.BytesIO(); q.save(buf, 'PNG', optimize=True)
         if buf.tell() < 0.9 * len(raw): p.write_bytes(buf.getvalue())
@@ -251,6 +252,7 @@ def _slim_site(site:Path)->None:
     for page in site.rglob('*.html'):
         html = page.read_text()
         new = ''.join(x if i % 2 else re.sub(r'\n[ \t]+', '\n', x) for i, x in enumerate(keep.split(html)))
+        new = re.sub(r'<span class="w">(\s*)</span>', r'\1', new)   # Pygments' whitespace tokens: a span round blanks changes nothing a reader sees
         if new != html: page.write_text(new)
     # the theme ships three Font Awesome fonts; a browser fetches one only for an icon of its style, and the pages use fa-solid alone
     pages = ' '.join(p.read_text() for p in site.rglob('*.html'))
