@@ -300,9 +300,10 @@ def rerun(
         log(f"  [{len(times)}/{len(nbs)}] {stem:<28} {'ok' if ok else 'FAILED'} {secs:7.1f} s" + ('' if ok else f"  ({err})"))
         if not ok: failed.append(stem)
     t0 = time.perf_counter()
+    deps = study_dependencies(nbs)   # both executors run a page after the pages whose records it reads
     if executor == 'local':
-        for stem in run_order(names, study_dependencies(nbs)): report(stem, *_notebook_task(*run_args(stem)))
-    else: _run_ray(names, study_dependencies(nbs), run_args, ray_address, report, log)
+        for stem in run_order(names, deps): report(stem, *_notebook_task(*run_args(stem)))
+    else: _run_ray(names, deps, run_args, ray_address, report, log)
     rec.logs['notebooks'] = {n: times[n] for n in names if n in times}
     rec.finish('ok' if not failed else 'failed', n_failed=len(failed), total_s=round(sum(t['wall_time_s'] for t in times.values()), 2),
                elapsed_s=round(time.perf_counter() - t0, 2))
