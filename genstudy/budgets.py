@@ -73,10 +73,12 @@ STUDY_BUDGETS = {
         'gpu':   dict(batches=(1, 256), steps=(1, 10, 50, 1000), ring_steps=(1, 2, 4, 8, 16, 50), repeats=5),
     },
     # n: samples per scored point (labels cycle 0-9) · guidance: the scales scored · per_class: per-class FID · n_show: samples per class shown
+    # seeds: the training seeds, both families once each; at cpu four, as many as fit the page's 45 minutes at about 9 minutes a seed
     'conditional': {
-        'smoke': dict(diff_steps=10, bs=32, lr=1e-3, n=100, ddim_steps=5, guidance=(0, 2), per_class=False, n_show=3),
-        'cpu':   dict(diff_steps=500, bs=64, lr=1e-3, n=500, ddim_steps=25, guidance=(0, 1, 2, 4), per_class=True, n_show=4),
-        'gpu':   dict(diff_steps=20_000, bs=128, lr=1e-3, n=10_000, ddim_steps=50, guidance=(0, 1, 1.5, 2, 3, 4, 6), per_class=True, n_show=6),
+        'smoke': dict(diff_steps=10, bs=32, lr=1e-3, n=100, ddim_steps=5, guidance=(0, 2), per_class=False, n_show=3, seeds=(0,)),
+        'cpu':   dict(diff_steps=500, bs=64, lr=1e-3, n=500, ddim_steps=25, guidance=(0, 1, 2, 4), per_class=True, n_show=4, seeds=(0, 1, 2, 3)),
+        'gpu':   dict(diff_steps=20_000, bs=128, lr=1e-3, n=10_000, ddim_steps=50, guidance=(0, 1, 1.5, 2, 3, 4, 6), per_class=True, n_show=6,
+                      seeds=(0, 1, 2, 3, 4)),
     },
 }
 
@@ -179,7 +181,7 @@ def _speed(P, B):
             ('ring GAN and diffusion (2-D)', 'toy/diffusion-mlp-bs512', P.train.toy_steps, [('toy/gan-mlp-bs512', 1)])]
 
 def _conditional(P, B):
-    n = len(P.seeds)   # both families train and are scored once per training seed
+    n = len(B['seeds'])   # both families train and are scored once per training seed
     gan_steps = round(B['diff_steps'] * GAN_STEPS_PER_UNET_STEP)
     n_scales = len(B['guidance'])
     return [(f"conditional UNet, bs {B['bs']}, x {n} seeds", 'diff/unet-gpu-cond-bs128', n * B['diff_steps'], []),
