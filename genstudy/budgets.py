@@ -157,7 +157,7 @@ GAN_STEPS_PER_UNET_STEP = 59.19
 # (v-prediction, bs 128; counted by `genstudy.quality.equal_flops_plan`, which the page itself calls)
 GAN32_STEPS_PER_UNET_STEP = 5.854
 # The Stacked MNIST DCGAN (pac 2) at the gpu profile's width 192 against width 64, the one the device measured
-# (`gan/dcgan-3ch-pac2-ch64-bs64`): FLOPs of one training step at batch 64, counted with FlopCounterMode (recounted below)
+# (`gan/dcgan-3ch-pac2-ch64-bs64`): FLOPs of one training step at batch 64, counted with FlopCounterMode (recounted in `genstudy.stacked`)
 STACKED_GAN_FLOPS_RATIO = 8.258
 
 def _quality(P, B, n_data=3):

@@ -23,7 +23,7 @@ CLAIMS = {   # id: (the claim in our words, figures behind it, what would settle
     'C2': ('WGAN-GP, spectral norm, progressive growing and ADA reduce GAN failures', ['stability-c2-ablation'],
            'the gpu profile: more seeds per stabiliser, WGAN-GP and progressive growing also on the reduced set'),
     'C3': ('GANs can score well while covering only some modes; diffusion learns the full distribution',
-           ['mode-coverage-scatter', 'mode-coverage-modes', 'mode-coverage-stacked'], 'the gpu profile: 10 test seeds, a 4-point search per method, longer runs; a per-family search on Stacked MNIST (its networks are capacity-matched, not searched)'),
+           ['mode-coverage-scatter', 'mode-coverage-modes', 'mode-coverage-stacked'], 'the gpu profile: 10 test seeds, a 4-point search per method, longer runs; a per-family search on Stacked MNIST (its networks are capacity-matched; their configurations are carried from the MNIST search of the quality page)'),
     'C4': ('A GAN samples in milliseconds, diffusion in seconds', ['speed-latency-vs-nfe'], 'the gpu profile on one GPU, larger batches'),
     'C5': ('Distillation and consistency models cut sampling to 1–4 steps', ['few-step-frontier', 'few-step-mnist-samples', 'few-step-ring-samples'],
            'the gpu profile: longer distillation, KID on 10,000 samples, 3 seeds'),
@@ -200,7 +200,7 @@ def coverage_runs(recs:pd.DataFrame)->pd.DataFrame|None:
                          'modes': _col(r, 'metrics.eval.modes').astype(float), 'n_modes': _col(r, 'metrics.eval.n_modes').astype(float),
                          'quality': _col(r, 'metrics.eval.hq').astype(float).fillna(_col(r, 'metrics.eval.precision').astype(float)),
                          'recall': _col(r, 'metrics.eval.recall').astype(float), 'n': _col(r, 'metrics.eval.n_samples'), 'params': params,
-                         'trials': search_trials(r)})
+                         'trials': search_trials(r), 'carried': _col(r, 'config.tuning').map(lambda d: d.get('carried') if isinstance(d, dict) else None)})
 
 _COV_REF = "2-D: the mixtures' mode centres; Stacked MNIST: MNIST digits (precision, recall)"
 def _mode_margin(n_modes:float)->float: return max(1., 0.05 * n_modes)   # one 2-D mode; 5 % of Stacked MNIST's 1,000
@@ -221,6 +221,10 @@ def _search_text(m:dict)->str:
     none = [k for k, v in tr.items() if v.empty]
     if none: return f"no recorded search for {', '.join(none)}"
     n = {k: int(v.max()) for k, v in tr.items()}
+    src = {x.carried.dropna().iloc[-1] if x.carried.notna().any() else None for x in m.values()}   # a search made on another page
+    if len(src) == 1 and None not in src:
+        return (f"not searched on this data set: configurations carried from {src.pop()} ({'/'.join(map(str, sorted(set(n.values()))))} trials a family)"
+                if len(set(n.values())) == 1 else 'carried from searches of different sizes: ' + ', '.join(f"{k} {v}" for k, v in n.items()))
     return (f"search {next(iter(n.values()))} trials per method, GAN and diffusion alike" if len(set(n.values())) == 1 else
             'search trials differ: ' + ', '.join(f"{k} {v}" for k, v in n.items()))
 
