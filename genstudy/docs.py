@@ -224,6 +224,19 @@ def _toc(proc:Path, pages:list[str])->str:
 def _sphinx_warnings(stderr:str)->list[str]:
     return [l for l in stderr.splitlines() if 'WARNING' in l or 'ERROR' in l]
 
+def _plain_token_classes(css:Path)->list[str]:
+    "Pygments token classes whose only style, in every theme, is the colour code blocks already have (their spans change nothing a reader sees)."
+    if not css.exists(): return []
+    text = css.read_text()
+    base = dict(re.findall(r'(html\[data-theme="\w+"\] )?\.highlight \{[^}]*?color: (#\w+)[^}]*\}', text))
+    rules = re.findall(r'(html\[data-theme="\w+"\] )?\.highlight \.(\w+) \{ ([^}]*) \}', text)
+    out = {}
+    for theme, cls, body in rules:
+        same = theme in base and body.strip().rstrip(';') == f"color: {base[theme]}"
+        out[cls] = out.get(cls, True) and same
+    themes = {t for t, *_ in rules}
+    return sorted(c for c, ok in out.items() if ok and {t for t, k, _ in rules if k == c} == themes)
+
 def _slim_site(site:Path)->None:
     "Store each image once (a figure shown by two pages was copied twice) and as a 256-colour PNG where that is smaller (plots and digit grids lose nothing visible); drop icon fonts no page uses and the templates' indentation."
     import hashlib, io
@@ -249,10 +262,13 @@ def _slim_site(site:Path)->None:
         if buf.tell() < 0.9 * len(raw): p.write_bytes(buf.getvalue())
     # indentation outside <pre> and <textarea> is template layout a browser collapses: about a fortieth of the HTML
     keep = re.compile(r'(<pre\b.*?</pre>|<textarea\b.*?</textarea>)', re.S)
+    plain = _plain_token_classes(site/'_static'/'pygments.css')
+    bare = re.compile(rf'<span class="(?:{"|".join(plain)})">([^<]*)</span>') if plain else None
     for page in site.rglob('*.html'):
         html = page.read_text()
         new = ''.join(x if i % 2 else re.sub(r'\n[ \t]+', '\n', x) for i, x in enumerate(keep.split(html)))
         new = re.sub(r'<span class="w">(\s*)</span>', r'\1', new)   # Pygments' whitespace tokens: a span round blanks changes nothing a reader sees
+        if bare: new = bare.sub(r'\1', new)   # names and punctuation drawn in the code block's own colour: a quarter of the HTML
         if new != html: page.write_text(new)
     # the theme ships three Font Awesome fonts; a browser fetches one only for an icon of its style, and the pages use fa-solid alone
     pages = ' '.join(p.read_text() for p in site.rglob('*.html'))
