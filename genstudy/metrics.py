@@ -68,7 +68,7 @@ def evaluate_samples(
                seed=seed, kid_subset=kid_subset if 'kid' in metrics else None, extractors=list(extractors))
     for ext in extractors:
         m = fidelity(x, ref, ext, metrics, kid_subset=kid_subset, kid_subsets=kid_subsets, seed=seed, device=device,
-                     ref_cache=ref_cache_name(ref, ext, ref_seed), batch_size=50 if ext == 'inception' else 250)
+                     ref_cache=ref_cache_name(ref, ext, ref_seed))
         for k in ('fid', 'kid', 'kid_std', 'precision', 'recall', 'f_score', 'is', 'is_std', 'metric_time_s'):
             if k in m: out[f"{k}/{ext}"] = m[k]
         out[f"weights/{ext}"] = m['extractor_weights']

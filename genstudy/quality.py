@@ -146,7 +146,7 @@ def score(
     ref = pick(spec['test'], n, 0)
     with threadpool_limits(1, user_api='blas'):   # numpy's OpenBLAS threads spin: KID's kernels ran up to 70x slower beside another job
         m = fidelity(x[:n], ref, ext, ('fid', 'kid', 'prc'), kid_subset=kid_subset_for(n, P.eval.kid_subset), kid_subsets=B['kid_subsets'], seed=seed,
-                     ref_cache=ref_cache_name(ref, ext, 0), device=device, batch_size=50 if ext == 'inception' else 250)
+                     ref_cache=ref_cache_name(ref, ext, 0), device=device)
     return {k: m[k] for k in ('fid', 'kid', 'kid_std', 'precision', 'recall') if k in m}
 
 def real_baselines(
