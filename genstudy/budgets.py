@@ -54,20 +54,15 @@ STUDY_BUDGETS = {
     },
     # diff_steps: diffusion optimiser steps (the GAN gets the same FLOPs) · n / n_inc: samples per FID with domain / Inception features
     # (0: Inception skipped) · kid_subsets: KID subsets · draws_*: real-vs-real baseline draws · n_nn: training images searched for neighbours
-    # sampler, sample_steps: how the diffusion model is sampled for scoring (DPM-Solver++(2M), Lu et al. 2022: on the cpu MNIST model at seed 0
-    # it matched DDIM-50's KID at 15 and 20 steps, 0.2577 and 0.2565 against 0.2574, within KID's spread over subsets, 0.015, at 0.36x and 0.46x the time)
-    # sampler_check: the sampler it is checked against again on every rerun (the first seed's first data set, domain features)
     # quality page: gan_ch = the 32×32 DCGAN's width (its parameters within 2× of the profile's UNet's);
     # curve = shares of the training budget also scored (quality against compute); tune = the equal search at this
     # page's budget (learning rate x one objective knob, the same number of trials per family, on a tuning seed; n samples a trial)
     'quality': {
-        'smoke': dict(diff_steps=10, bs=32, gan_ch=8, n=128, n_inc=0, sampler='dpmpp_2m', sample_steps=5, sampler_check=('ddim', 5), kid_subsets=10, draws_dom=1, draws_inc=1, n_nn=2000, curve=(0.5,),
+        'smoke': dict(diff_steps=10, bs=32, gan_ch=8, n=128, n_inc=0, ddim_steps=5, kid_subsets=10, draws_dom=1, draws_inc=1, n_nn=2000, curve=(0.5,),
                       tune=dict(gan_lr=(2e-4,), gan_loss=('ns', 'hinge'), diffusion_lr=(1e-3,), diffusion_prediction=('edm', 'v'), n=128)),
-        'cpu':   dict(diff_steps=400, bs=64, gan_ch=64, n=1000, n_inc=500, sampler='dpmpp_2m', sample_steps=20, sampler_check=('ddim', 50),
-                      kid_subsets=100, draws_dom=3, draws_inc=1, n_nn=5000, curve=(),
+        'cpu':   dict(diff_steps=400, bs=64, gan_ch=64, n=1000, n_inc=500, ddim_steps=50, kid_subsets=100, draws_dom=3, draws_inc=1, n_nn=5000, curve=(),
                       tune=dict(gan_lr=(2e-4, 1e-3), gan_loss=('ns', 'hinge'), diffusion_lr=(1e-3, 3e-3), diffusion_prediction=('edm', 'v'), n=500)),
-        'gpu':   dict(diff_steps=20_000, bs=128, gan_ch=128, n=10_000, n_inc=10_000, sampler='dpmpp_2m', sample_steps=20, sampler_check=('ddim', 50),
-                      kid_subsets=100, draws_dom=3, draws_inc=3,
+        'gpu':   dict(diff_steps=20_000, bs=128, gan_ch=128, n=10_000, n_inc=10_000, ddim_steps=50, kid_subsets=100, draws_dom=3, draws_inc=3,
                       n_nn=10_000, curve=(0.125, 0.25, 0.5),
                       tune=dict(gan_lr=(1e-4, 2e-4, 1e-3), gan_loss=('ns', 'hinge'), diffusion_lr=(3e-4, 1e-3, 3e-3), diffusion_prediction=('edm', 'v'),
                                 n=5000)),
@@ -173,8 +168,7 @@ def _quality(P, B, n_data=3):
     feats = n_data * (B['draws_dom'] + 2 * pts * S) * B['n'] + n_data * (B['draws_inc'] + 2 * pts * S) * B['n_inc'] + 2 * K * T['n']
     return [(f"UNet, {n_data} data sets x {S} seeds + {K} trials, bs {B['bs']}", 'diff/unet-gpu-bs128', (n_data * S + K) * B['diff_steps'], []),
             (f"FLOP-matched 32×32 DCGAN, ({n_data} x {S} + {K}) x {gan_steps:,} steps, bs {B['bs']}", f"gan/dcgan32-ns-ch{B['gan_ch']}-bs128", (n_data * S + K) * gan_steps, []),
-            (f"DPM-Solver++(2M)-{B['sample_steps']} samples ({n_imgs:,}) and one {B['sampler_check'][0].upper()}-{B['sampler_check'][1]} check ({B['n']:,})", 'fwd/unet-gpu-b256',
-             n_imgs * B['sample_steps'] + B['n'] * B['sampler_check'][1], []),
+            (f"DDIM-{B['ddim_steps']} samples ({n_imgs:,})", 'fwd/unet-gpu-b256', n_imgs * B['ddim_steps'], []),
             ('InceptionV3 features', 'extract/inception', feats, []),
             ('domain CNN features (GPU)', 'extract/mnist-cnn', feats, []),
             ('domain CNN features (CPU: density/coverage)', 'extract/mnist-cnn-cpu', feats // 2, [])]

@@ -34,7 +34,7 @@ __all__ = ['PREDICTIONS', 'GAN_SIZE', 'TUNE_RANK', 'GlobalFlopCounter', 'Diffusi
            'quality_gan_nets', 'gan_net_name', 'equal_flops_plan', 'pick', 'quality_data', 'roles', 'score',
            'real_baselines', 'Choice', 'curve_steps', 'train_diffusion_run', 'train_gan_run', 'train_pair',
            'quality_trials', 'knobs', 'choose_trial', 'tune_quality', 'quality_choices', 'carried_choices',
-           'sampler_name', 'score_model', 'score_point', 'score_pair', 'check_sampler', 'QualityResult', 'run_quality']
+           'score_model', 'score_point', 'score_pair', 'QualityResult', 'run_quality']
 
 # %% ../nbs/09b_quality.ipynb #cdd9910e
 class _NoModuleTracking:
@@ -201,8 +201,8 @@ def train_diffusion_run(
                                       unet=P.name, budget_flops=plan['budget'], curve=list(curve), tuning=diffusion.tuning, **(config or {})), cbs=[snaps])
     wall = time.perf_counter() - t0
     if run.flops_per_step != plan['unet_flops']: raise RuntimeError("the diffusion step was counted on another batch shape or objective than it trained at")
-    points = {s: diffusion_generator(ema, run.objective, B['sampler'], B['sample_steps'], (1, 32, 32)) for s, ema in sorted(snaps.copies.items())}
-    return dict(run=run, rec=run.record, gen=run.generator(B['sampler'], B['sample_steps']), status=run.status, steps=run.steps,
+    points = {s: diffusion_generator(ema, run.objective, 'ddim', B['ddim_steps'], (1, 32, 32)) for s, ema in sorted(snaps.copies.items())}
+    return dict(run=run, rec=run.record, gen=run.generator('ddim', B['ddim_steps']), status=run.status, steps=run.steps,
                 flops_per_step=plan['unet_flops'], wall_s=wall, curve=points, share=d_curve)
 
 def train_gan_run(
@@ -371,12 +371,6 @@ def carried_choices(
     return dict(gan=Choice(gan, why), diffusion=Choice(diffusion, why))
 
 # %% ../nbs/09b_quality.ipynb #8c2f5ef5
-def sampler_name(
-    B:dict,   # the page's budgets: `sampler`, `sample_steps`
-)->str:       # e.g. 'dpmpp_2m-20'
-    "The diffusion sampler the page scores with, as records name it."
-    return f"{B['sampler']}-{B['sample_steps']}"
-
 def score_model(
     x:torch.Tensor,       # (N,C,H,W) samples in [-1, 1]; 32×32 UNet samples are cropped to 28×28
     r:dict,               # one family's entry of `train_pair`
@@ -407,7 +401,7 @@ def score_model(
                         'copies': mem['copies'], 'nn_gen_median': mem['nn_gen_median'], 'nn_real_median': mem['nn_real_median'],
                         'train_flops': r['steps'] * r['flops_per_step'], 'flops_per_step': r['flops_per_step'], 'train_wall_s': r['wall_s'],
                         'sample_ms_per_image': sample_ms, 'flops_per_image': flops_per_image, 'eval_n': spec['n'], 'eval_n_inception': spec['n_inc']})
-    rec['config'].update(dataset=key, family=fam, sampler=sampler_name(B) if fam == 'diffusion' else 'one pass (G EMA)',
+    rec['config'].update(dataset=key, family=fam, sampler=f"ddim-{B['ddim_steps']}" if fam == 'diffusion' else 'one pass (G EMA)',
                          eval_protocol=dict(ref_split='test', ref_seed=0, n=spec['n'], n_inception=spec['n_inc'], kid_subset=kid_subset_for(spec['n'], P.eval.kid_subset),
                                             kid_subsets=B['kid_subsets'], extractors=[e for e, _ in roles(spec).values()], nn_space='pixel',
                                             n_train_nn=len(nn_train)))
@@ -477,7 +471,7 @@ def score_pair(
                copies_diffusion=d['rec'].metrics['copies'], copies_gan=g['rec'].metrics['copies'], device=device_name(dev))
     with RunRecord(study, f"{key}-summary", seed=seed, profile=P, results_dir=dirs.results, device=dev,
                    config=dict(dataset=key, parent=spec['parent'], narrow=spec['parent'] is not None, n=spec['n'], n_inception=spec['n_inc'],
-                               extractors={role: ext for role, (ext, _) in roles(spec).items()}, sampler=sampler_name(B),
+                               extractors={role: ext for role, (ext, _) in roles(spec).items()}, sampler=f"ddim-{B['ddim_steps']}",
                                diffusion_steps=d['steps'], gan_steps=g['steps'], bs=B['bs'], gan_choice=gan.why, gan_config=dataclasses.asdict(gan.config),
                                diffusion_lr=diffusion.config, diffusion_choice=diffusion.why, baseline_draws={role: base[role]['draws'] for role in base},
                                gap='FID(diffusion) - FID(GAN): negative favours diffusion', runs={fam: r['rec']['run_id'] for fam, r in pair.items()},
@@ -485,23 +479,6 @@ def score_pair(
         srec.metrics.update(met)
         srec['status'] = 'ok' if d['status'] == 'ok' and g['status'].startswith('ok') else 'degraded'
     return rows, srec, shown, curve
-
-def check_sampler(
-    run,                  # a trained diffusion run (`train_diffusion_run`'s 'run')
-    spec:dict, P, B:dict, seed:int,
-    chosen:dict,          # the same run's domain scores with the page's sampler (`score_model`'s `ev['domain']`)
-    device=None,
-)->dict:                  # reference, chosen, extractor, n; fid/kid/kid_std of each; kid_diff (reference − chosen); within
-    "Score one run again with the budgets' reference sampler (`sampler_check`): the faster sampler must not move the statistic the verdicts read."
-    name, steps = B['sampler_check']
-    cuda_dev = device if device is not None and torch.device(device).type == 'cuda' else None
-    x = sample(run.generator(name, steps), spec['n'], seed=seed)
-    x = center_crop(x, 28) if x.shape[-1] == 32 else x
-    ref = score(x, spec, spec['domain'], spec['n'], P, B, seed, cuda_dev)
-    diff, spread = ref['kid'] - chosen['kid'], max(ref.get('kid_std', 0.), chosen.get('kid_std', 0.))
-    return dict(reference=f"{name}-{steps}", chosen=sampler_name(B), extractor=spec['domain'], n=spec['n'],
-                **{f"{m}_reference": ref.get(m) for m in ('fid', 'kid', 'kid_std')}, **{f"{m}_chosen": chosen.get(m) for m in ('fid', 'kid', 'kid_std')},
-                kid_diff=diff, within=bool(abs(diff) <= 2 * spread))   # within twice KID's spread over subsets: the two samplers are not told apart
 
 # %% ../nbs/09b_quality.ipynb #e9e0bd92
 @dataclass
@@ -517,7 +494,6 @@ class QualityResult:
     curves:pd.DataFrame    # one row per (dataset, seed, family, extractor, curve point); empty without a `curve` budget
     train_s:float = 0.     # wall-clock of all training
     score_s:float = 0.     # wall-clock of all scoring (baselines included)
-    sampler_check:dict|None = None  # `check_sampler` on the first seed's first data set (None without a `sampler_check` budget)
 
 def run_quality(
     P, B:dict,                 # profile and the page's budgets (`genstudy.budgets.budget('quality', P)`)
@@ -541,16 +517,13 @@ def run_quality(
     rows = [dict(dataset=key, family='real (train vs test)', extractor=ext, n=n, fid_std=baselines[key][role]['fid_std'],
                  **{k: baselines[key][role][k] for k in ('fid', 'kid', 'precision', 'recall')})
             for key, spec in data.items() for role, (ext, n) in roles(spec).items()]
-    score_s, train_s, summaries, shown, fpi, curves, check = time.perf_counter() - t0, 0., {}, {}, {}, [], None
+    score_s, train_s, summaries, shown, fpi, curves = time.perf_counter() - t0, 0., {}, {}, {}, []
     for seed in seeds:
         for key, spec in data.items():
             t0 = time.perf_counter()
             pair = train_pair(key, spec, seed, P, B, plan, gan, diffusion, dirs, study, dev)
             train_s += (t1 := time.perf_counter()) - t0
             r, summaries[key, seed], s, c = score_pair(key, spec, pair, baselines[key], seed, P, B, plan, gan, diffusion, dirs, fpi, study, dev)
-            if seed == seeds[0] and key == next(iter(data)) and B.get('sampler_check') and pair['diffusion']['status'] == 'ok':
-                check = check_sampler(pair['diffusion']['run'], spec, P, B, seed, pair['diffusion']['eval']['domain'], dev)
-                srec = summaries[key, seed]; srec.metrics.update({f"sampler_check/{k}": v for k, v in check.items()}); srec.save()
             score_s += time.perf_counter() - t1
             rows += r; curves += c
             if seed == seeds[0]: shown[key] = s
@@ -558,4 +531,4 @@ def run_quality(
             log(f"seed {seed} · {key}: diffusion {d['steps']} steps in {d['wall_s']:.0f} s ({d['status']}), GAN {g['steps']} steps in "
                 f"{g['wall_s']:.0f} s ({g['status']}); scored in {time.perf_counter() - t1:.0f} s")
             del pair
-    return QualityResult(pd.DataFrame(rows), summaries, shown, baselines, data, plan, seeds, pd.DataFrame(curves), train_s, score_s, check)
+    return QualityResult(pd.DataFrame(rows), summaries, shown, baselines, data, plan, seeds, pd.DataFrame(curves), train_s, score_s)
