@@ -17,13 +17,13 @@ from .verdicts import PLAIN_GAN, coverage_runs, rule_c3, rule_c7, _v, _newest, _
 
 # %% auto #0
 __all__ = ['STUDENTS', 'QUALITY_FULL', 'QUALITY_NARROW', 'RULE_MODULES', 'RULES', 'rule_c4', 'rule_c10', 'rule_c5',
-           'quality_runs', 'quality_gap', 'rule_c6', 'rule_c8', 'rule_c9', 'rules_version', 'claims_table',
-           'verdict_changes', 'BUDGET_KEYS', 'FINISHED', 'budget_of', 'latest_records', 'ALPHA', 'POWER', 'MIN_SEEDS',
-           'MIN_EFFECT', 'KID_BELOW', 'PRACTICAL_MARGIN', 'FailureRule', 'Outcome', 'classify_curves', 'stage_events',
-           'record_outcome', 'fisher_p_grid', 'fisher_power', 'seeds_for_power', 'compare_failures', 'gap_interval',
-           'decide_gap', 'check_protocol', 'decision_statistic', 'INCONCLUSIVE', 'CLAIMS', 'Verdict', 'not_measured',
-           'search_trials', 'stability_runs', 'rule_c1', 'rule_c2', 'PACGAN_PLAIN', 'PLAIN_GAN', 'coverage_runs',
-           'rule_c3', 'rule_c7']
+           'quality_runs', 'quality_gap', 'rule_c6', 'rule_c8', 'protocol_seeds', 'rule_c9', 'rules_version',
+           'claims_table', 'verdict_changes', 'BUDGET_KEYS', 'FINISHED', 'budget_of', 'latest_records', 'ALPHA',
+           'POWER', 'MIN_SEEDS', 'MIN_EFFECT', 'KID_BELOW', 'PRACTICAL_MARGIN', 'FailureRule', 'Outcome',
+           'classify_curves', 'stage_events', 'record_outcome', 'fisher_p_grid', 'fisher_power', 'seeds_for_power',
+           'compare_failures', 'gap_interval', 'decide_gap', 'check_protocol', 'decision_statistic', 'INCONCLUSIVE',
+           'CLAIMS', 'Verdict', 'not_measured', 'search_trials', 'stability_runs', 'rule_c1', 'rule_c2', 'PACGAN_PLAIN',
+           'PLAIN_GAN', 'coverage_runs', 'rule_c3', 'rule_c7']
 
 # %% ../nbs/10c_claims.ipynb #129f0cef
 # the names of the modules above, re-exported: `from genstudy import claims` reaches the whole protocol, as when it was one module
@@ -273,10 +273,19 @@ def rule_c8(recs:pd.DataFrame)->Verdict:
                             'KID ratio GAN / diffusion (each gap decided by a 95 % t interval over seeds): ' + '; '.join(stat))
 
 # %% ../nbs/10c_claims.ipynb #a30f11e1
+def protocol_seeds(
+    r:pd.DataFrame,   # one page's summary records (newest per seed), flattened as `genstudy.core.load_records` gives them
+)->pd.DataFrame:      # those of the seeds the newest summary's page run trained
+    "Keep the summaries of the seeds listed by the newest summary's budgets (`config.budgets['seeds']`): a page whose seed list changed is read from its new seeds only."
+    b = r.sort_values('started').iloc[-1].get('config.budgets')
+    seeds = b.get('seeds') if isinstance(b, dict) else None
+    return r if seeds is None else r[r.seed.isin([int(s) for s in seeds])]
+
 def rule_c9(recs:pd.DataFrame)->Verdict:
     "C9: class accuracy of guided conditional diffusion against a class-conditional GAN, over training seeds."
     r = recs[(recs.study == 'conditional') & (recs.name == 'conditional-summary')] if len(recs) else recs
     if r.empty: return not_measured('C9', 'conditional')
+    r = protocol_seeds(r)
     proto = check_protocol(*[dict(n=n, extractor=e) for n, e in zip(r['metrics.n_samples'], r['metrics.extractor'])])
     rows = []
     for _, x in r.iterrows():
@@ -309,7 +318,7 @@ def rule_c9(recs:pd.DataFrame)->Verdict:
     stat = f"class accuracy, diffusion at its most accurate guidance − GAN: {_interval(g)}"
     if task: stat += f"; inpainting accuracy − half-digit floor: {_interval(gi)}"
     return _v('C9', v, ev + (f" — {why}" if why else ''), r, statistic=stat,
-              seeds=f"{len(t)} per family", n=str(proto['n']), extractor=str(proto['extractor']),
+              seeds=f"{len(t)} per family (seeds {', '.join(str(int(s)) for s in sorted(r.seed))})", n=str(proto['n']), extractor=str(proto['extractor']),
               reference=', '.join(f"{int(v):,} real images, split not recorded" for v in set(r.get('metrics.n_ref', pd.Series(dtype=float)).dropna())) or 'not recorded',
               tuning=_c9_tuning(r))
 
