@@ -16,8 +16,8 @@ from .verdicts import INCONCLUSIVE, CLAIMS, Verdict, not_measured, search_trials
 from .verdicts import PLAIN_GAN, coverage_runs, rule_c3, rule_c7, _v, _newest, _interval, _trials_text
 
 # %% auto #0
-__all__ = ['STUDENTS', 'QUALITY_FULL', 'QUALITY_NARROW', 'RULE_MODULES', 'RULES', 'rule_c4', 'rule_c10', 'rule_c5',
-           'quality_runs', 'quality_gap', 'rule_c6', 'rule_c8', 'protocol_seeds', 'rule_c9', 'rules_version',
+__all__ = ['STUDENTS', 'QUALITY_FULL', 'QUALITY_NARROW', 'RULE_MODULES', 'RULES', 'rule_c4', 'mnist_matched', 'rule_c10',
+           'rule_c5', 'quality_runs', 'quality_gap', 'rule_c6', 'rule_c8', 'protocol_seeds', 'rule_c9', 'rules_version',
            'claims_table', 'verdict_changes', 'BUDGET_KEYS', 'FINISHED', 'budget_of', 'latest_records', 'ALPHA',
            'POWER', 'MIN_SEEDS', 'MIN_EFFECT', 'KID_BELOW', 'PRACTICAL_MARGIN', 'FailureRule', 'Outcome',
            'classify_curves', 'stage_events', 'record_outcome', 'fisher_p_grid', 'fisher_power', 'seeds_for_power',
@@ -60,8 +60,27 @@ def rule_c4(recs:pd.DataFrame)->Verdict:
               statistic=f"smallest DDIM-{steps} / GAN time ratio {min(ratios.values()):.0f}× (rule: ≥ 10× supports, < 2× contradicts)",
               seeds='timing of untrained networks of the study\'s sizes', tuning='not applicable: timing only')
 
+def mnist_matched(
+    recs:pd.DataFrame,   # newest records
+)->dict|None:            # few-step record r, GAN row g, matched row m (None: nothing matched), cheapest row, column, n, extractor
+    "C10 on MNIST, from the few-step page's table: the GAN against the fastest diffusion sampler (teacher solver or student) at least as good, and the fastest at any quality."
+    r = _newest(recs, 'few_step', 'mnist-few-step')
+    rows = pd.DataFrame(_logs(r, 'rows') or []) if r is not None else pd.DataFrame()
+    if rows.empty or not {'method', 'nfe', 'ms_batch1', 'flops_per_image', 'fid'} <= set(rows): return None
+    col = 'kid' if 'kid' in rows and rows.kid.notna().all() else 'fid'
+    gan, dif = rows[rows.method.str.startswith('GAN')], rows[~rows.method.str.startswith('GAN')]
+    if gan.empty or dif.empty: return None
+    g = gan.iloc[0]
+    match = dif[dif[col] <= g[col]].sort_values('ms_batch1')
+    return dict(r=r, g=g, m=None if match.empty else match.iloc[0], cheapest=dif.sort_values('ms_batch1').iloc[0], col=col,
+                n=int(r['config.n_fid']), extractor=r.get('config.extractor'), device=r.get('metrics.device'))
+
+def _cost_verdict(slow:float, flops:float)->str:
+    "C10's thresholds: over 4× the GAN's time and over 10× its FLOPs supports, both within 2× contradicts."
+    return 'supported' if slow > 4 and flops > 10 else 'contradicted' if slow <= 2 and flops <= 2 else INCONCLUSIVE
+
 def rule_c10(recs:pd.DataFrame)->Verdict:
-    "C10: time per sample at matched quality on the ring, and FLOPs per image of the image networks."
+    "C10: time and FLOPs per sample at matched quality, on the ring and on MNIST (the few-step page's samplers), against the GAN's."
     q, l = _newest(recs, 'speed', 'ring-quality-vs-nfe'), _newest(recs, 'speed', 'latency')
     if q is None or l is None: return not_measured('C10', 'speed')
     flops = l['metrics.unet_flops_per_nfe'] * 50 / l['metrics.gan_flops']
@@ -72,10 +91,36 @@ def rule_c10(recs:pd.DataFrame)->Verdict:
         ev = f"on the ring diffusion matched the GAN's quality at {int(q['metrics.match_nfe'])} NFE ({q['metrics.match_sampler']}), {slow:.1f}× its time per sample"
     ev += f"; image networks: DDIM-50 needs {flops:.0f}× the DCGAN's FLOPs per image"
     weak = q['metrics.gan_modes'] < 6 or q['metrics.gan_hq'] < 0.5
-    v = INCONCLUSIVE if weak else 'supported' if slow > 4 and flops > 10 else 'contradicted' if slow <= 2 and flops <= 2 else INCONCLUSIVE
-    if weak: ev += f" — the GAN reached too little quality on the ring (HQ {100 * q['metrics.gan_hq']:.0f}%, the rule asks 50%) for a matched comparison"
-    return _v('C10', v, ev, pd.DataFrame([q, l]), statistic=f"time at matched ring quality {slow:.1f}× the GAN's; FLOPs per image {flops:.0f}×",
-              seeds='one training seed per model on the ring', n=f"{int(q['config.n_eval']):,} ring samples" if pd.notna(q.get('config.n_eval', np.nan)) else 'not recorded', extractor='2-D: nearest mode', reference="the ring's mode centres",
+    if weak: ev += f" (the GAN reached too little quality on the ring, HQ {100 * q['metrics.gan_hq']:.0f}% where the rule asks 50%, for a matched comparison there)"
+    votes = {} if weak else {'ring': _cost_verdict(slow, flops)}
+    stat = [f"ring: time at matched quality {slow:.1f}× the GAN's" + (' (GAN too weak to count)' if weak else '') + f", DDIM-50 FLOPs per image {flops:.0f}×"]
+    used, n, ext = [q, l], [f"{int(q['config.n_eval']):,} ring samples" if pd.notna(q.get('config.n_eval', np.nan)) else 'ring: not recorded'], ['2-D: nearest mode']
+    mn = mnist_matched(recs)
+    if mn is not None:
+        g, c, k = mn['g'], mn['cheapest'], mn['col'].upper()
+        floor = c.ms_batch1 / g.ms_batch1
+        name = lambda x: f"{x.method}-{int(x.nfe)}"
+        used.append(mn['r']); n.append(f"MNIST: {mn['n']:,}"); ext.append(str(mn['extractor']))
+        if mn['m'] is None:
+            ev += f"; MNIST: no diffusion sampler reached the GAN's {k} ({g[mn['col']]:.3g})"
+            stat.append(f"MNIST: no diffusion sampler as good as the GAN; the fastest at any quality ({name(c)}) {floor:.1f}× its time")
+        else:
+            m = mn['m']
+            slow_m, flops_m = m.ms_batch1 / g.ms_batch1, m.flops_per_image / g.flops_per_image
+            votes['MNIST'] = _cost_verdict(slow_m, flops_m)
+            if votes['MNIST'] == 'supported' and floor <= 4: votes['MNIST'] = INCONCLUSIVE   # a faster sampler of another seed could match
+            ev += (f"; MNIST ({mn['extractor']} features, n = {mn['n']:,}): the fastest diffusion sampler at least as good as the GAN ({k} {g[mn['col']]:.3g}, "
+                   f"{g.ms_batch1:.2f} ms at batch 1, {g.flops_per_image / 1e6:.0f} MFLOPs, {int(g.params):,} parameters) is {name(m)} ({k} {m[mn['col']]:.3g}, "
+                   f"{m.ms_batch1:.1f} ms, {m.flops_per_image / 1e6:.0f} MFLOPs, {int(m.params):,} parameters) on {mn['device']}; the fastest at any quality, "
+                   f"{name(c)} ({k} {c[mn['col']]:.3g}), takes {c.ms_batch1:.1f} ms, {floor:.1f}× the GAN's")
+            stat.append(f"MNIST: time at matched {k} {slow_m:.0f}× the GAN's at batch 1, FLOPs {flops_m:.0f}×; fastest diffusion sampler at any quality {floor:.1f}×")
+    vs = set(votes.values())
+    v = vs.pop() if len(vs) == 1 else INCONCLUSIVE
+    if not votes: ev += ' — no data set where the GAN reached quality worth matching'
+    elif len(set(votes.values())) > 1: ev += ' — ' + ', '.join(f"{k} {x}" for k, x in votes.items()) + ': the data sets disagree'
+    return _v('C10', v, ev, pd.DataFrame(used), statistic='; '.join(stat) + ' (rule: > 4× time and > 10× FLOPs supports, ≤ 2× both contradicts)',
+              seeds='one training seed per model (ring, MNIST); times and FLOPs are properties of the networks, the seed decides only which sampler matches',
+              n=' / '.join(n), extractor=' / '.join(ext), reference="the ring's mode centres" + (' / MNIST test' if mn is not None else ''),
               tuning='not recorded')
 
 # %% ../nbs/10c_claims.ipynb #70b27e0b
