@@ -67,10 +67,13 @@ STUDY_BUDGETS = {
                       tune=dict(gan_lr=(1e-4, 2e-4, 1e-3), gan_loss=('ns', 'hinge'), diffusion_lr=(3e-4, 1e-3, 3e-3), diffusion_prediction=('edm', 'v'),
                                 n=5000)),
     },
+    # speed page: ring_gan_lrs / ring_diff_lrs = the equal search of its ring GAN and ring diffusion model (the mode-coverage page's grids)
     'speed': {
-        'smoke': dict(batches=(1, 4), steps=(1, 2), ring_steps=(1, 2, 4), repeats=1),
-        'cpu':   dict(batches=(1, 64), steps=(1, 10, 50), ring_steps=(1, 2, 4, 8, 16, 50), repeats=3),
-        'gpu':   dict(batches=(1, 256), steps=(1, 10, 50, 1000), ring_steps=(1, 2, 4, 8, 16, 50), repeats=5),
+        'smoke': dict(batches=(1, 4), steps=(1, 2), ring_steps=(1, 2, 4), repeats=1, ring_gan_lrs=(1e-3, 3e-3), ring_diff_lrs=(3e-3, 1e-2)),
+        'cpu':   dict(batches=(1, 64), steps=(1, 10, 50), ring_steps=(1, 2, 4, 8, 16, 50), repeats=3, ring_gan_lrs=(3e-4, 1e-3, 3e-3),
+                      ring_diff_lrs=(3e-3, 1e-2, 3e-2)),
+        'gpu':   dict(batches=(1, 256), steps=(1, 10, 50, 1000), ring_steps=(1, 2, 4, 8, 16, 50), repeats=5, ring_gan_lrs=(1e-4, 3e-4, 1e-3, 3e-3),
+                      ring_diff_lrs=(1e-3, 3e-3, 1e-2, 3e-2)),
     },
     # n: samples per scored point (labels cycle 0-9) · guidance: the scales scored · per_class: per-class FID · n_show: samples per class shown
     # seeds: the training seeds, both families once each. At cpu five fresh seeds (4-8), fixed before any was trained: seeds 0-3 were an
@@ -180,7 +183,8 @@ def _speed(P, B):
     fwd = sum(B['steps']) * 5 * calls   # 5 samplers
     return [(f"latency at batch 1 ({fwd:,} forwards)", 'fwd/unet-gpu-b1', fwd, []),
             (f"latency at batch {B['batches'][-1]} ({fwd:,} forwards)", 'fwd/unet-gpu-b256', fwd * B['batches'][-1], []),
-            ('ring GAN and diffusion (2-D)', 'toy/diffusion-mlp-bs512', P.train.toy_steps, [('toy/gan-mlp-bs512', 1)])]
+            (f"ring GAN and diffusion (2-D), {len(B['ring_gan_lrs'])} search trials and the pick", 'toy/diffusion-mlp-bs512',
+             (len(B['ring_diff_lrs']) + 1) * P.train.toy_steps, [('toy/gan-mlp-bs512', (len(B['ring_gan_lrs']) + 1) / (len(B['ring_diff_lrs']) + 1))])]
 
 def _conditional(P, B):
     n = len(B['seeds'])   # both families train and are scored once per training seed

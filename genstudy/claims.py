@@ -121,7 +121,14 @@ def rule_c10(recs:pd.DataFrame)->Verdict:
     return _v('C10', v, ev, pd.DataFrame(used), statistic='; '.join(stat) + ' (rule: > 4× time and > 10× FLOPs supports, ≤ 2× both contradicts)',
               seeds='one training seed per model (ring, MNIST); times and FLOPs are properties of the networks, the seed decides only which sampler matches',
               n=' / '.join(n), extractor=' / '.join(ext), reference="the ring's mode centres" + (' / MNIST test' if mn is not None else ''),
-              tuning='not recorded')
+              tuning=_c10_tuning(q))
+
+def _c10_tuning(q:pd.Series)->str:
+    "How the ring models' learning rates were chosen (the ring record's `config.tuning`); older records did not say."
+    t = q.get('config.tuning')
+    if not isinstance(t, dict) or not t: return 'ring: not recorded (presets); MNIST: as the few-step page (C5)'
+    return ('ring, the same search for both: ' + '; '.join(f"{fam} lr {x['chosen']:g} of {len(x['grid'])} on tuning seed {x['seed']}" for fam, x in t.items())
+            + '; MNIST: as the few-step page (C5)')
 
 # %% ../nbs/10c_claims.ipynb #70b27e0b
 STUDENTS = ('PD', 'CD', 'CT')   # few-step students: progressive distillation, consistency distillation, consistency training

@@ -38,6 +38,7 @@ def train_toy_diffusion(
     profile=None,            # profile name or Profile (None: the machine's, 'gpu' with CUDA, else 'cpu')
     objective:str='edm',     # 'edm' (the recipe) or 'eps' (DDPM baseline: ε, uniform t, linear schedule)
     device=None,
+    lr:float|None=None,      # peak learning rate (default: the recipe's, `TOY_RECIPE['lr']`)
     **kw,                    # passed to train_diffusion (e.g. results_dir, ckpt_dir, progress, time_budget_s, cbs, fast)
 )->tuple:                    # (DiffusionRun, Mixture2D, scale)
     "Train the 2-D diffusion recipe on the ring or the grid."
@@ -51,7 +52,7 @@ def train_toy_diffusion(
     obj = DiffusionObjective(make_schedule('linear'), prediction='edm' if edm else 'eps')
     dls = points_dls(mix.x, bs=r['bs'], seed=seed, scale=scale, device=device)
     kw.setdefault('progress', False)
-    run = train_diffusion(net, dls, steps or prof.train.toy_steps, obj, lr=r['lr'], ema_decay=r['ema_decay'], seed=seed,
+    run = train_diffusion(net, dls, steps or prof.train.toy_steps, obj, lr=lr or r['lr'], ema_decay=r['ema_decay'], seed=seed,
                           name=f"{kind}-{objective}", profile=prof, config=dict(data=kind, n_points=r['n_points'], scale=scale), **kw)
     return run, mix, scale
 

@@ -18,7 +18,8 @@ from .gan_ensemble import train_gan_ensemble
 from .diffusion_ensemble import train_toy_diffusion_ensemble
 
 # %% auto #0
-__all__ = ['COVERAGE_RANK', 'TUNE_SEED', 'pick_trial', 'tuning_info', 'ToyMethod', 'train_toy_methods', 'tune_and_test']
+__all__ = ['COVERAGE_RANK', 'TUNE_SEED', 'pick_trial', 'tuning_info', 'ToyMethod', 'train_toy_methods', 'search_lr',
+           'tune_and_test']
 
 # %% ../nbs/09a_tuning.ipynb #1d0fe9b5
 COVERAGE_RANK = (('modes', 'max'), ('hq', 'max'), ('kl', 'min'))   # 2-D mixtures: modes captured, then HQ share, then KL
@@ -116,6 +117,21 @@ def train_toy_methods(
     return pd.DataFrame(rows), out
 
 # %% ../nbs/09a_tuning.ipynb #b69c7814
+def search_lr(
+    method:ToyMethod,
+    kind:str,                  # 'ring' or 'grid'
+    lrs:tuple,                 # the learning-rate grid (every method of a page gets a grid of the same length)
+    steps:int,
+    profile='smoke',
+    tune_seed:int=TUNE_SEED,   # the tuning seed (never a test seed)
+    n_eval:int=2500,
+)->dict:                       # trials (DataFrame), chosen (row), tuning (dict for a test run's `config.tuning`)
+    "The search half of the protocol: the grid on `tune_seed` as one ensemble (no records), then `pick_trial`."
+    if not lrs: raise ValueError("give at least one learning rate to search")
+    trials, _ = train_toy_methods(method, kind, [Member(seed=tune_seed, lr=float(lr)) for lr in lrs], steps, profile, n_eval)
+    chosen = pick_trial(trials)
+    return dict(trials=trials, chosen=chosen, tuning=tuning_info(trials, chosen, 'lr', tune_seed))
+
 def tune_and_test(
     method:ToyMethod,
     kind:str,                  # 'ring' or 'grid'
@@ -132,10 +148,8 @@ def tune_and_test(
 )->dict:                       # trials, chosen (row), tuning (dict), test (DataFrame), runs [(MemberRun, samples)] of the test seeds
     "Equal tuning for one 2-D method: the grid on `tune_seed`, `pick_trial`, then the pick on `test_seeds` (recorded)."
     if tune_seed in test_seeds: raise ValueError(f"the tuning seed {tune_seed} is also a test seed: choose one outside {list(test_seeds)}")
-    if not lrs: raise ValueError("give at least one learning rate to search")
-    trials, _ = train_toy_methods(method, kind, [Member(seed=tune_seed, lr=float(lr)) for lr in lrs], steps, profile, n_eval)
-    chosen = pick_trial(trials)
-    tuning = tuning_info(trials, chosen, 'lr', tune_seed)
+    s = search_lr(method, kind, lrs, steps, profile, tune_seed, n_eval)
+    trials, chosen, tuning = s['trials'], s['chosen'], s['tuning']
     test, runs = train_toy_methods(method, kind, [Member(seed=int(s), lr=float(chosen.lr)) for s in test_seeds], steps, profile, n_eval,
                                    record=True, name=name, study=study, results_dir=results_dir,
                                    config_extra=dict(tuning=tuning, **(config_extra or {})))
