@@ -32,7 +32,7 @@ CLAIMS = {   # id: (the claim in our words, figures behind it, what would settle
     'C7': ('Diffusion models are more diverse', ['mode-coverage-modes', 'mode-coverage-stacked'], 'a per-family search on Stacked MNIST as in the 2-D part, recall on 10,000 samples'),
     'C8': ('GANs stay competitive in narrow domains', ['quality-fid', 'quality-samples'], 'the gpu profile (longer training, 5 or more training seeds), so that the full-data gap is decided before asking whether it shrinks; a second narrow domain'),
     'C9': ('Diffusion is more flexible for conditional generation', ['conditional-tradeoff', 'conditional-samples'],
-           '5 or more training seeds (the gpu profile), so that the intervals of the accuracy gap and of inpainting\'s gain over the half digits can exclude zero; an inpainting sampler stronger than DDIM with replacement'),
+           'the gpu profile (longer training, 10,000 samples a point); a second conditional data set; an inpainting sampler stronger than DDIM with replacement'),
     'C10': ('GANs suit millisecond, resource-constrained deployment', ['speed-ring-frontier', 'speed-latency-vs-nfe', 'few-step-frontier'],
             'a GAN that reaches quality worth matching on the ring; the MNIST match on several training seeds with KID\'s spread; peak memory beside time and FLOPs'),
 }
