@@ -15,6 +15,9 @@ __all__ = ['STUDY_BUDGETS', 'GAN_STEPS_PER_UNET_STEP', 'GAN32_STEPS_PER_UNET_STE
 
 # %% ../nbs/00a_budgets.ipynb #b0432aa2
 _ABLATE = ('WGAN-GP', 'SN', 'progressive', 'DiffAugment', 'ADA', 'all')
+# the 2-D learning-rate grids of a GAN and of the diffusion recipe, per profile: the mode-coverage and speed pages search the same ones
+_TOY_LRS = {'smoke': dict(gan=(1e-3, 3e-3), diff=(3e-3, 1e-2)), 'cpu': dict(gan=(3e-4, 1e-3, 3e-3), diff=(3e-3, 1e-2, 3e-2)),
+            'gpu': dict(gan=(1e-4, 3e-4, 1e-3, 3e-3), diff=(1e-3, 3e-3, 1e-2, 3e-2))}
 STUDY_BUDGETS = {
     # mode-coverage page: the 2-D part's equal search (the same number of learning rates for every method, on one tuning
     # seed; `genstudy.tuning`) and its test seeds (steps None: the profile's toy_steps; n_toy samples scored), and Stacked MNIST.
@@ -24,13 +27,13 @@ STUDY_BUDGETS = {
     # parameters within 2× of each other at every profile (G+D against the UNet; the test below). FLOPs per sample cannot be matched
     # at the same time: the UNet spends tens of times the DCGAN generator's FLOPs a sample at equal parameters.
     'mode_coverage': {
-        'smoke': dict(toy=dict(steps=100, seeds=(0,), tune_seed=1000, gan_lrs=(1e-3, 3e-3), wgan_lrs=(3e-4, 1e-3), diff_lrs=(3e-3, 1e-2)),
+        'smoke': dict(toy=dict(steps=100, seeds=(0,), tune_seed=1000, gan_lrs=_TOY_LRS['smoke']['gan'], wgan_lrs=(3e-4, 1e-3), diff_lrs=_TOY_LRS['smoke']['diff']),
                       stacked=dict(n_train=2048, bs=64, gan_steps=10, diff_steps=8, gan_ch=10, gan_lr=1e-3, unet=dict(base=8, mults=(1, 2)), sampler_steps=4)),
-        'cpu':   dict(toy=dict(steps=1000, seeds=(0, 1, 2, 3, 4), tune_seed=1000, gan_lrs=(3e-4, 1e-3, 3e-3), wgan_lrs=(1e-4, 3e-4, 1e-3),
-                          diff_lrs=(3e-3, 1e-2, 3e-2)),
+        'cpu':   dict(toy=dict(steps=1000, seeds=(0, 1, 2, 3, 4), tune_seed=1000, gan_lrs=_TOY_LRS['cpu']['gan'], wgan_lrs=(1e-4, 3e-4, 1e-3),
+                          diff_lrs=_TOY_LRS['cpu']['diff']),
                       stacked=dict(n_train=50_000, bs=64, gan_steps=1500, diff_steps=1000, gan_ch=16, gan_lr=1e-3, unet=dict(base=12, mults=(1, 2)), sampler_steps=10)),
-        'gpu':   dict(toy=dict(steps=None, seeds=tuple(range(10)), tune_seed=1000, gan_lrs=(1e-4, 3e-4, 1e-3, 3e-3),
-                          wgan_lrs=(3e-5, 1e-4, 3e-4, 1e-3), diff_lrs=(1e-3, 3e-3, 1e-2, 3e-2)),
+        'gpu':   dict(toy=dict(steps=None, seeds=tuple(range(10)), tune_seed=1000, gan_lrs=_TOY_LRS['gpu']['gan'],
+                          wgan_lrs=(3e-5, 1e-4, 3e-4, 1e-3), diff_lrs=_TOY_LRS['gpu']['diff']),
                       stacked=dict(n_train=100_000, bs=64, gan_steps=20_000, diff_steps=20_000, gan_ch=192, gan_lr=1e-3, unet=dict(), sampler_steps=50)),
     },
     'stability': {
@@ -69,11 +72,11 @@ STUDY_BUDGETS = {
     },
     # speed page: ring_gan_lrs / ring_diff_lrs = the equal search of its ring GAN and ring diffusion model (the mode-coverage page's grids)
     'speed': {
-        'smoke': dict(batches=(1, 4), steps=(1, 2), ring_steps=(1, 2, 4), repeats=1, ring_gan_lrs=(1e-3, 3e-3), ring_diff_lrs=(3e-3, 1e-2)),
-        'cpu':   dict(batches=(1, 64), steps=(1, 10, 50), ring_steps=(1, 2, 4, 8, 16, 50), repeats=3, ring_gan_lrs=(3e-4, 1e-3, 3e-3),
-                      ring_diff_lrs=(3e-3, 1e-2, 3e-2)),
-        'gpu':   dict(batches=(1, 256), steps=(1, 10, 50, 1000), ring_steps=(1, 2, 4, 8, 16, 50), repeats=5, ring_gan_lrs=(1e-4, 3e-4, 1e-3, 3e-3),
-                      ring_diff_lrs=(1e-3, 3e-3, 1e-2, 3e-2)),
+        'smoke': dict(batches=(1, 4), steps=(1, 2), ring_steps=(1, 2, 4), repeats=1, ring_gan_lrs=_TOY_LRS['smoke']['gan'], ring_diff_lrs=_TOY_LRS['smoke']['diff']),
+        'cpu':   dict(batches=(1, 64), steps=(1, 10, 50), ring_steps=(1, 2, 4, 8, 16, 50), repeats=3, ring_gan_lrs=_TOY_LRS['cpu']['gan'],
+                      ring_diff_lrs=_TOY_LRS['cpu']['diff']),
+        'gpu':   dict(batches=(1, 256), steps=(1, 10, 50, 1000), ring_steps=(1, 2, 4, 8, 16, 50), repeats=5, ring_gan_lrs=_TOY_LRS['gpu']['gan'],
+                      ring_diff_lrs=_TOY_LRS['gpu']['diff']),
     },
     # n: samples per scored point (labels cycle 0-9) · guidance: the scales scored · per_class: per-class FID · n_show: samples per class shown
     # seeds: the training seeds, both families once each. At cpu five fresh seeds (4-8), fixed before any was trained: seeds 0-3 were an

@@ -66,7 +66,7 @@ def mnist_matched(
     "C10 on MNIST, from the few-step page's table: the GAN against the fastest diffusion sampler (teacher solver or student) at least as good, and the fastest at any quality."
     r = _newest(recs, 'few_step', 'mnist-few-step')
     rows = pd.DataFrame(_logs(r, 'rows') or []) if r is not None else pd.DataFrame()
-    if rows.empty or not {'method', 'nfe', 'ms_batch1', 'flops_per_image', 'fid'} <= set(rows): return None
+    if rows.empty or not {'method', 'nfe', 'ms_batch1', 'flops_per_image', 'params', 'fid'} <= set(rows): return None
     col = 'kid' if 'kid' in rows and rows.kid.notna().all() else 'fid'
     gan, dif = rows[rows.method.str.startswith('GAN')], rows[~rows.method.str.startswith('GAN')]
     if gan.empty or dif.empty: return None
@@ -115,9 +115,9 @@ def rule_c10(recs:pd.DataFrame)->Verdict:
                    f"{name(c)} ({k} {c[mn['col']]:.3g}), takes {c.ms_batch1:.1f} ms, {floor:.1f}× the GAN's")
             stat.append(f"MNIST: time at matched {k} {slow_m:.0f}× the GAN's at batch 1, FLOPs {flops_m:.0f}×; fastest diffusion sampler at any quality {floor:.1f}×")
     vs = set(votes.values())
-    v = vs.pop() if len(vs) == 1 else INCONCLUSIVE
+    v = next(iter(vs)) if len(vs) == 1 else INCONCLUSIVE
     if not votes: ev += ' — no data set where the GAN reached quality worth matching'
-    elif len(set(votes.values())) > 1: ev += ' — ' + ', '.join(f"{k} {x}" for k, x in votes.items()) + ': the data sets disagree'
+    elif len(vs) > 1: ev += ' — ' + ', '.join(f"{k} {x}" for k, x in votes.items()) + ': the data sets disagree'
     return _v('C10', v, ev, pd.DataFrame(used), statistic='; '.join(stat) + ' (rule: > 4× time and > 10× FLOPs supports, ≤ 2× both contradicts)',
               seeds='one training seed per model (ring, MNIST); times and FLOPs are properties of the networks, the seed decides only which sampler matches',
               n=' / '.join(n), extractor=' / '.join(ext), reference="the ring's mode centres" + (' / MNIST test' if mn is not None else ''),
