@@ -30,14 +30,16 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 from genstudy.budgets import workload, GAN_STEPS_PER_UNET_STEP, GAN32_STEPS_PER_UNET_STEP, STACKED_GAN_FLOPS_RATIO
 
-NOTEBOOKS = {'01_mode_coverage': 'mode_coverage', '03_stability': 'stability', '04_few_step': 'few_step', '05_quality': 'quality',
-             '06_speed': 'speed', '07_conditional': 'conditional'}
+NOTEBOOKS = {'01_mode_coverage': 'mode_coverage', '02_search': 'search', '03_stability': 'stability', '04_few_step': 'few_step',
+             '05_quality': 'quality', '06_speed': 'speed', '07_conditional': 'conditional', '08_narrow': 'narrow'}
 WORKLOAD = {nb: workload(study, 'gpu') for nb, study in NOTEBOOKS.items()}
 NOT_COUNTED = {
     '01_mode_coverage': 'mode statistics, PRC distance matrices (CPU)',
     '03_stability': 'Fréchet distances, run labels, figures (CPU; small)',
     '04_few_step': 'KID, PRC and FID arithmetic of 25 generators (CPU)',
+    '02_search': 'KID/FID arithmetic of the trials (CPU; small)',
     '05_quality': 'KID/PRC/FID arithmetic on 2,048-d Inception features with one BLAS thread, nearest-neighbour searches (CPU: minutes)',
+    '08_narrow': 'as the quality page, for one data set',
     '06_speed': 'FLOP counting calls',
     '07_conditional': '99 torch-fidelity calls set up an extractor each; PRC arithmetic (CPU)',
 }

@@ -168,14 +168,23 @@ GAN32_STEPS_PER_UNET_STEP = 5.854
 # (`gan/dcgan-3ch-pac2-ch64-bs64`): FLOPs of one training step at batch 64, counted with FlopCounterMode (recounted in `genstudy.stacked`)
 STACKED_GAN_FLOPS_RATIO = 8.258
 
-def _quality(P, B, n_data=3):
-    S, pts = len(P.seeds), 1 + len(B.get('curve', ()))   # test seeds; points scored a run (the end and the curve's)
+def _search(P, B):
+    "The search page: the quality budget's equal search (K trials a family on the tuning seed, each scored on `tune['n']` samples)."
     T = B['tune']; K = len(T['gan_lr']) * len(T['gan_loss'])   # trials per family (the diffusion grid has as many)
     gan_steps = round(B['diff_steps'] * GAN32_STEPS_PER_UNET_STEP)
-    n_imgs = pts * S * ((n_data - 1) * B['n'] + 980) + K * T['n']   # digit 0 has 980 test images; each diffusion trial draws T['n']
-    feats = n_data * (B['draws_dom'] + 2 * pts * S) * B['n'] + n_data * (B['draws_inc'] + 2 * pts * S) * B['n_inc'] + 2 * K * T['n']
-    return [(f"UNet, {n_data} data sets x {S} seeds + {K} trials, bs {B['bs']}", 'diff/unet-gpu-bs128', (n_data * S + K) * B['diff_steps'], []),
-            (f"FLOP-matched 32×32 DCGAN, ({n_data} x {S} + {K}) x {gan_steps:,} steps, bs {B['bs']}", f"gan/dcgan32-ns-ch{B['gan_ch']}-bs128", (n_data * S + K) * gan_steps, []),
+    return [(f"UNet, {K} trials, bs {B['bs']}", 'diff/unet-gpu-bs128', K * B['diff_steps'], []),
+            (f"FLOP-matched 32×32 DCGAN, {K} trials x {gan_steps:,} steps, bs {B['bs']}", f"gan/dcgan32-ns-ch{B['gan_ch']}-bs128", K * gan_steps, []),
+            (f"DDIM-{B['ddim_steps']} samples ({K * T['n']:,})", 'fwd/unet-gpu-b256', K * T['n'] * B['ddim_steps'], []),
+            ('domain CNN features (GPU)', 'extract/mnist-cnn', 2 * K * T['n'], [])]
+
+def _quality(P, B, full=2, narrow=0):
+    "A test page of the quality budget: `full` full data sets (the quality page: MNIST, Fashion) and `narrow` digit-0 sets (the narrow page)."
+    S, pts, n_data = len(P.seeds), 1 + len(B.get('curve', ())), full + narrow   # test seeds; points scored a run (the end and the curve's)
+    gan_steps = round(B['diff_steps'] * GAN32_STEPS_PER_UNET_STEP)
+    n_imgs = pts * S * (full * B['n'] + narrow * min(B['n'], 980))   # digit 0 has 980 test images
+    feats = n_data * (B['draws_dom'] + 2 * pts * S) * B['n'] + n_data * (B['draws_inc'] + 2 * pts * S) * B['n_inc']
+    return [(f"UNet, {n_data} data set(s) x {S} seeds, bs {B['bs']}", 'diff/unet-gpu-bs128', n_data * S * B['diff_steps'], []),
+            (f"FLOP-matched 32×32 DCGAN, {n_data} x {S} x {gan_steps:,} steps, bs {B['bs']}", f"gan/dcgan32-ns-ch{B['gan_ch']}-bs128", n_data * S * gan_steps, []),
             (f"DDIM-{B['ddim_steps']} samples ({n_imgs:,})", 'fwd/unet-gpu-b256', n_imgs * B['ddim_steps'], []),
             ('InceptionV3 features', 'extract/inception', feats, []),
             ('domain CNN features (GPU)', 'extract/mnist-cnn', feats, []),
@@ -199,13 +208,15 @@ def _conditional(P, B):
              n * (sum(1 if s == 0 else 2 for s in B['guidance']) + 1) * B['n'] * B['ddim_steps'], []),
             ('mnist-cnn (GPU fidelity, CPU accuracy)', 'extract/mnist-cnn-cpu', n * (n_scales + 2) * B['n'] * 2, [('extract/mnist-cnn', 2.8)])]
 
-_WORK = {'mode_coverage': _mode_coverage, 'stability': _stability, 'few_step': _few_step, 'quality': _quality, 'speed': _speed,
+_WORK = {'mode_coverage': _mode_coverage, 'stability': _stability, 'few_step': _few_step, 'search': _search, 'quality': _quality,
+         'narrow': lambda P, B: _quality(P, B, full=0, narrow=1), 'speed': _speed,
          'conditional': _conditional}
+_BUDGET_OF = {'search': 'quality', 'narrow': 'quality'}   # pages that spend another page's budgets: the quality budget's search and its digit-0 set
 
 def workload(
-    study:str,                 # a study of `STUDY_BUDGETS`
+    study:str,                 # a page: its notebook's name without the number ('stability', 'search', 'quality', 'narrow', ...)
     profile:str|Profile='gpu', # whose budgets
 )->list[tuple]:                # [(what, unit, count, [(unit, k), ...])]
     "The work a study page does at `profile`, counted from its budgets, in the units `bench/unit_costs.py` measures."
     P = get_profile(profile) if isinstance(profile, str) else profile
-    return [r for r in _WORK[study](P, budget(study, P)) if r[2]]
+    return [r for r in _WORK[study](P, budget(_BUDGET_OF.get(study, study), P)) if r[2]]

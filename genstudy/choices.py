@@ -44,8 +44,8 @@ def pick_config(
 
 # %% ../nbs/10d_choices.ipynb #31ab246c
 SEARCH_PART = 'c1'   # the stability study's learning-rate search: three trials per family on the same seeds and budget
-LIBRARY_READS = {**{fn: 'stability' for fn in ('stability_choices', 'chosen_gan', 'chosen_diffusion_lr')},   # calls that read a study's records (the rerun orders pages by them)
-                 **{fn: 'quality' for fn in ('quality_choices', 'carried_choices')}}                     # genstudy.quality: the quality page's equal search
+LIBRARY_READS = {**{fn: 'stability' for fn in ('stability_choices', 'chosen_gan', 'chosen_diffusion_lr')},   # calls that read a page's records (the rerun orders pages by them)
+                 **{fn: 'search' for fn in ('quality_choices', 'carried_choices')}}                      # genstudy.quality: the search page's equal search
 
 def stability_choices(
     results_dir,           # the project's results/ folder (or a profile's scratch results)

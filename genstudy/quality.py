@@ -30,7 +30,7 @@ from .cost import count_flops
 from .budgets import budget
 
 # %% auto #0
-__all__ = ['PREDICTIONS', 'GAN_SIZE', 'TUNE_RANK', 'GlobalFlopCounter', 'DiffusionConfig', 'diffusion_objective',
+__all__ = ['PREDICTIONS', 'GAN_SIZE', 'QUALITY_DATA', 'TUNE_RANK', 'GlobalFlopCounter', 'DiffusionConfig', 'diffusion_objective',
            'quality_gan_nets', 'gan_net_name', 'equal_flops_plan', 'pick', 'quality_data', 'roles', 'score',
            'real_baselines', 'Choice', 'curve_steps', 'train_diffusion_run', 'train_gan_run', 'train_pair',
            'quality_trials', 'knobs', 'choose_trial', 'tune_quality', 'quality_choices', 'carried_choices',
@@ -112,16 +112,22 @@ def pick(
     "n images of `ds` chosen by a seeded permutation (the same rule as `genstudy.fidelity.reference_set`)."
     return ds.subset(torch.randperm(len(ds), generator=torch.Generator().manual_seed(seed))[:min(n, len(ds))])
 
+QUALITY_DATA = ('mnist', 'fashion', 'mnist_c0')   # every data set the quality pages score: two full ones (C6) and a narrow one (C8)
+
 def quality_data(
     B:dict,        # the page's budgets: `n` (domain features), `n_inc` (Inception; 0 skips it)
     log=print,     # where the one-line notes go
-)->dict:           # key -> dict(train, test, domain, parent, n, n_inc)
+    keys:tuple=QUALITY_DATA,   # the data sets wanted (a page that scores some of them)
+)->dict:           # key -> dict(train, test, domain, parent, n, n_inc), in `keys`' order
     "The quality page's data sets and the sample counts each is scored at."
+    if not keys or set(keys) - set(QUALITY_DATA): raise ValueError(f"keys must be some of {QUALITY_DATA}, got {keys!r}")
     mnist = load_images('mnist', 'train')
     data = {'mnist': dict(train=mnist, test=load_images('mnist', 'test'), domain='mnist-cnn', parent=None)}
-    try: data['fashion'] = dict(train=load_images('fashion', 'train'), test=load_images('fashion', 'test'), domain='fashion-cnn', parent=None)
-    except DataSourceMissing as e: log(f"Fashion-MNIST skipped: {e}")
+    if 'fashion' in keys:
+        try: data['fashion'] = dict(train=load_images('fashion', 'train'), test=load_images('fashion', 'test'), domain='fashion-cnn', parent=None)
+        except DataSourceMissing as e: log(f"Fashion-MNIST skipped: {e}")
     data['mnist_c0'] = dict(train=single_class(mnist, 0), test=single_class(data['mnist']['test'], 0), domain='mnist-cnn', parent='mnist')
+    data = {k: data[k] for k in keys if k in data}
     for spec in data.values():
         spec['n'] = min(B['n'], len(spec['test'])); spec['n_inc'] = min(B['n_inc'], len(spec['test']))
     return data
@@ -328,11 +334,11 @@ def tune_quality(
     return out
 
 def quality_choices(
-    results_dir,             # a results/ folder holding the quality page's trial records
+    results_dir,             # a results/ folder holding the search page's trial records
     profile_name:str,        # only this profile's records count
     study:str='quality',
 )->dict|None:                # 'gan', 'diffusion' -> Choice (as `tune_quality` chose); None when a family has no complete search
-    "The configurations the quality page's last search chose, read back from its newest trial records (no training)."
+    "The configurations the search page's last search chose, read back from its newest trial records (no training)."
     r = load_records(results_dir, study)
     if r.empty or 'config.part' not in r: return None
     r = latest_records(r[(r.profile == profile_name) & (r['config.part'] == 'tune')])
@@ -356,18 +362,18 @@ def quality_choices(
 
 
 def carried_choices(
-    results_dir,             # the results/ folder holding the quality page's trial records
+    results_dir,             # the results/ folder holding the search page's trial records
     profile_name:str,        # only this profile's search counts
     gan:GANConfig,           # the page's preset when there is no search (a GANConfig)
     diffusion:DiffusionConfig, # the page's preset when there is no search
     page:str='this page',    # the page asking, for the sentence
 )->dict:                     # 'gan', 'diffusion' -> Choice
-    "Both families' configurations as the quality page's equal search chose them, for another page to train with; its presets when no search has run."
+    "Both families' configurations as the search page's equal search chose them, for another page to train with; its presets when no search has run."
     c = quality_choices(results_dir, profile_name)
     if c is not None:
-        return {f: Choice(c[f].config, f"carried from the quality page's search to {page}: {c[f].why}", c[f].tuning) for f in ('gan', 'diffusion')}
-    why = (f"{page}'s preset: the quality page has no complete search for profile {profile_name!r} yet "
-           f"(run `genstudy rerun --profile {profile_name} --only quality` first for the searched configuration)")
+        return {f: Choice(c[f].config, f"carried from the search page's equal search to {page}: {c[f].why}", c[f].tuning) for f in ('gan', 'diffusion')}
+    why = (f"{page}'s preset: the search page has no complete search for profile {profile_name!r} yet "
+           f"(run `genstudy rerun --profile {profile_name} --only search` first for the searched configuration)")
     return dict(gan=Choice(gan, why), diffusion=Choice(diffusion, why))
 
 # %% ../nbs/09b_quality.ipynb #8c2f5ef5

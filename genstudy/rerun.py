@@ -40,18 +40,25 @@ def study_name(nb:Path)->str:
     return m.group(1) if m else nb.stem.split('_', 1)[-1]
 
 def study_dependencies(nbs:list[Path])->dict:
-    "For each notebook stem, the stems of the notebooks whose records it reads (`load_records(..., 'study')`, all of them without a study; `genstudy.choices` calls)."
+    """For each notebook stem, the stems of the notebooks whose records it reads: `load_records(..., 'study')` (every page writing
+    that study; all pages without a study) and the library calls of `genstudy.choices.LIBRARY_READS` (the page they name, else
+    the pages writing the study they name). Several pages may write one study: a page that reads its own study reads only the
+    pages before it, so that the pages of one study run in name order."""
     from genstudy.choices import LIBRARY_READS   # here, not at import: the CLI starts without the training stack
-    studies = {study_name(p): p.stem for p in nbs}
+    writers = {}
+    for p in nbs: writers.setdefault(study_name(p), []).append(p.stem)
+    pages = {p.stem.split('_', 1)[-1]: p.stem for p in nbs}
     deps = {}
     for p in nbs:
         src = ''.join(''.join(c['source']) for c in json.loads(p.read_text())['cells'] if c['cell_type'] == 'code')
-        calls = re.findall(r"load_records\(([^()]*)\)", src)
+        own = study_name(p)
+        def of(study): return {s for s in writers.get(study, []) if study != own or s < p.stem}
         reads = set()
-        for args in calls:
+        for args in re.findall(r"load_records\(([^()]*)\)", src):
             named = re.findall(r"""['"](\w+)['"]""", args)
-            reads |= set(studies.values()) if not named else {studies[n] for n in named if n in studies}
-        reads |= {studies[st] for fn, st in LIBRARY_READS.items() if st in studies and re.search(rf"\b{fn}\(", src)}   # genstudy.choices
+            reads |= {p_.stem for p_ in nbs} if not named else set().union(*(of(n) for n in named))
+        for fn, target in LIBRARY_READS.items():   # genstudy.choices, genstudy.quality
+            if re.search(rf"\b{fn}\(", src): reads |= {pages[target]} if target in pages else of(target)
         deps[p.stem] = sorted(reads - {p.stem})
     return deps
 

@@ -30,7 +30,7 @@ CLAIMS = {   # id: (the claim in our words, figures behind it, what would settle
     'C6': ('Diffusion reaches better FID than GANs', ['quality-fid', 'quality-samples', 'quality-nearest-neighbours'],
            'the gpu profile: longer training, 5 or more training seeds, KID on 10,000 samples, the verdict read along the curve over training compute'),
     'C7': ('Diffusion models are more diverse', ['mode-coverage-modes', 'mode-coverage-stacked'], 'a per-family search on Stacked MNIST as in the 2-D part, recall on 10,000 samples'),
-    'C8': ('GANs stay competitive in narrow domains', ['quality-fid', 'quality-samples'], 'the gpu profile (longer training, 5 or more training seeds), so that the full-data gap is decided before asking whether it shrinks; a second narrow domain'),
+    'C8': ('GANs stay competitive in narrow domains', ['narrow-fid', 'narrow-samples', 'quality-fid'], 'the gpu profile (longer training, 5 or more training seeds), so that the full-data gap is decided before asking whether it shrinks; a second narrow domain'),
     'C9': ('Diffusion is more flexible for conditional generation', ['conditional-tradeoff', 'conditional-samples'],
            'the gpu profile (longer training, 10,000 samples a point); a second conditional data set; an inpainting sampler stronger than DDIM with replacement'),
     'C10': ('GANs suit millisecond, resource-constrained deployment', ['speed-ring-frontier', 'speed-latency-vs-nfe', 'few-step-frontier'],
