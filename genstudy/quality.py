@@ -1,4 +1,4 @@
-"""The quality page's grid as library code: diffusion and GAN trained for the same FLOPs on each data set and training seed, scored by one protocol, one record per model and a summary per data set and seed.
+"""The grid of the quality budget's pages as library code: both families searched alike, then diffusion and GAN trained for the same FLOPs on each data set and training seed, scored by one protocol, one record per model and a summary per data set and seed.
 
 Docs: https://genstudy.github.io/genstudy/quality.html.md"""
 
