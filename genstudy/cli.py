@@ -36,6 +36,7 @@ BENCHES = {   # `genstudy bench WHAT`: (module, function, keyword arguments from
     'gan':     ('genstudy.gan_bench', 'bench_gan', lambda full: dict(batch_sizes=(1, 64, 256) if full else (1, 64))),
     'train':   ('genstudy.bench_train', 'bench_train', lambda full: dict(quick=not full)),
     'recipes': ('genstudy.bench_recipes', 'bench_recipes', lambda full: dict(quick=not full)),
+    'threads': ('genstudy.bench_threads', 'bench_threads', lambda full: dict(quick=not full)),
 }
 
 def _parser()->argparse.ArgumentParser:
@@ -54,7 +55,8 @@ def _parser()->argparse.ArgumentParser:
     d.add_argument('--engine', choices=['quarto', 'sphinx'], default=None)
     b = sub.add_parser('bench', help='benchmarks (ratios against a reference measured in the same run)')
     b.add_argument('what', choices=list(BENCHES), help='sample: UNet + samplers against diffusers; gan: the DCGAN generator; '
-                   'train: training steps; recipes: the library recipes against textbook references')
+                   'train: training steps; recipes: the library recipes against textbook references; '
+                   'threads: one process with every core against one single-thread process per core (CPU)')
     b.add_argument('--full', action='store_true', help='the full grid of batch sizes and NFE (default: a quick run)')
     b.add_argument('--family', choices=['diffusion', 'GAN'], default=None, help="recipes only: that family's reference and library recipe")
     return p

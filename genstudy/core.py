@@ -13,10 +13,10 @@ from typing import Any
 import numpy as np, torch
 
 # %% auto #0
-__all__ = ['PROFILES', 'CODE_PATHS', 'THREADS_ENV', 'FIG_WIDTH_PX', 'MIN_TEXT_PX', 'get_device', 'device_name', 'seed_everything',
-           'DataBudget', 'TrainBudget', 'EvalBudget', 'Profile', 'get_profile', 'project_root', 'OutDirs', 'out_dirs',
-           'display_path', 'illustration_dirs', 'env_info', 'atomic_write_text', 'new_run_id', 'RunRecord',
-           'load_records', 'follow_threads', 'provenance', 'layout_figure', 'save_fig']
+__all__ = ['PROFILES', 'CODE_PATHS', 'FIG_WIDTH_PX', 'MIN_TEXT_PX', 'get_device', 'device_name', 'seed_everything', 'DataBudget',
+           'TrainBudget', 'EvalBudget', 'Profile', 'get_profile', 'project_root', 'OutDirs', 'out_dirs', 'display_path',
+           'illustration_dirs', 'env_info', 'atomic_write_text', 'new_run_id', 'RunRecord', 'load_records',
+           'provenance', 'layout_figure', 'save_fig']
 
 # %% ../nbs/00_core.ipynb #89f91a3b
 def get_device(
@@ -353,26 +353,6 @@ def load_records(
     if not rows: return pd.DataFrame(columns=['study', 'name', 'run_id', 'seed', 'profile', 'status'])
     return pd.json_normalize(rows, max_level=1)
 
-# %% ../nbs/00_core.ipynb #f9dd50eb
-THREADS_ENV = 'GENSTUDY_THREADS_FILE'   # set by `genstudy rerun --executor ray` in each page's kernel
-
-def follow_threads(
-    path:str|Path|None=None,  # the file holding the thread count (default: `$GENSTUDY_THREADS_FILE`; neither: do nothing)
-)->int|None:                  # the torch threads now, or None when not following
-    "Take torch's CPU threads from `path` now and at every `SIGUSR1`; write this process's id to `<path>.pid` for the sender."
-    import signal, threading
-    path = path or os.environ.get(THREADS_ENV)
-    if not path or not hasattr(signal, 'SIGUSR1') or threading.current_thread() is not threading.main_thread(): return None
-    path = Path(path)
-    def apply(*_):
-        try: n = int(path.read_text().strip())
-        except (OSError, ValueError): return
-        if n >= 1 and n != torch.get_num_threads(): torch.set_num_threads(n)
-    signal.signal(signal.SIGUSR1, apply)   # the handler first, then the pid: a signal sent on reading the pid finds it
-    atomic_write_text(path.with_name(path.name + '.pid'), str(os.getpid()), overwrite=True)
-    apply()
-    return torch.get_num_threads()
-
 # %% ../nbs/00_core.ipynb #3f2a544f
 def provenance(
     profile:str|Profile,   # the profile that produced the figure
@@ -469,7 +449,3 @@ def save_fig(
             Path(tmp).unlink(missing_ok=True); raise
         out.append(path)
     return out
-
-# %% ../nbs/00_core.ipynb #29f18d0f
-if os.environ.get(THREADS_ENV): follow_threads()   # a page's kernel under `genstudy rerun --executor ray`: see Threads above
-

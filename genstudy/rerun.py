@@ -9,12 +9,12 @@ from __future__ import annotations
 import json, os, re, shutil, socket, sys, time, tempfile, traceback
 from pathlib import Path
 import torch
-from .core import get_profile, out_dirs, project_root, display_path, device_name, get_device, RunRecord, load_records, Profile, _umask_mode, THREADS_ENV, atomic_write_text
+from .core import get_profile, out_dirs, project_root, display_path, device_name, get_device, RunRecord, load_records, Profile, _umask_mode
 
 # %% auto #0
 __all__ = ['study_dir', 'study_notebooks', 'study_name', 'study_dependencies', 'run_order', 'notebook_minutes',
            'expected_minutes', 'journal_start', 'quarantine', 'clean_leftovers', 'run_notebook', 'claims_markdown',
-           'update_home', 'critical_path', 'thread_shares', 'notebook_out_dir', 'rerun']
+           'update_home', 'critical_path', 'notebook_out_dir', 'rerun']
 
 # %% ../nbs/90_rerun.ipynb #d6bc095d
 def study_dir(root:Path|None=None)->Path: return (root or project_root())/'nbs'/'study'
@@ -179,7 +179,6 @@ def run_notebook(
     timeout:int|None=None, # seconds per cell (None: no limit)
     journal:Path|None=None,  # rerun journal folder: note the run there while it lasts (see `clean_leftovers`)
     results:Path|None=None,  # the results/ folder the notebook writes to (with `journal`)
-    threads_file:Path|None=None, # the kernel takes its torch threads from this file (`genstudy.core.follow_threads`)
 )->tuple[bool, float, str|None]:  # (ok, wall seconds, error summary)
     "Execute `src` with papermill into `dest`; return whether it succeeded, its wall time and the error."
     import papermill as pm
@@ -187,9 +186,8 @@ def run_notebook(
     fd, tmp = tempfile.mkstemp(dir=dest.parent, prefix=f".{dest.stem}.{_host()}.{os.getpid()}-", suffix='.ipynb'); os.close(fd)
     entry = journal_start(journal, src.stem, study_name(src), results) if journal is not None and results is not None else None
     t0, token = time.perf_counter(), json.loads(entry.read_text())['token'] if entry else None
-    env = {k: v for k, v in (('GENSTUDY_RERUN', token), (THREADS_ENV, threads_file and str(threads_file))) if v}
-    before = {k: os.environ.get(k) for k in env}
-    os.environ.update(env)   # the kernel inherits them: its run records carry the token (`env_info`); the threads file, see `follow_threads`
+    before = os.environ.get('GENSTUDY_RERUN')
+    if token: os.environ['GENSTUDY_RERUN'] = token   # the kernel inherits it; its run records carry it (`env_info`)
     try:
         pm.execute_notebook(str(src), tmp, parameters=parameters, kernel_name='python3', progress_bar=False,
                             cwd=str(src.parent), execution_timeout=timeout,
@@ -206,7 +204,7 @@ def run_notebook(
         msg = str(e).strip().splitlines()
         return False, time.perf_counter() - t0, (msg[-1] if msg else type(e).__name__)[:300]
     finally:
-        for k, v in before.items(): os.environ.pop(k, None) if v is None else os.environ.__setitem__(k, v)
+        if token: os.environ.pop('GENSTUDY_RERUN', None) if before is None else os.environ.__setitem__('GENSTUDY_RERUN', before)
 
 # %% ../nbs/90_rerun.ipynb #7f40e34b
 def claims_markdown(
@@ -259,15 +257,6 @@ def critical_path(
         return memo[n]
     return {n: path(n) for n in names}
 
-def thread_shares(
-    running:list[str],   # stems of the notebooks running, highest priority first
-    cpus:int,            # the machine's CPUs
-)->dict:                 # stem -> torch threads
-    "The CPUs split among the running notebooks (the first ones get the remainder), at least one thread each."
-    if not running: return {}
-    base, extra = divmod(max(1, cpus), len(running))
-    return {s: max(1, base + (i < extra)) for i, s in enumerate(running)}
-
 # %% ../nbs/90_rerun.ipynb #3a6cfcc0
 def notebook_out_dir(src:Path, dirs, prof:Profile, out)->str|None:
     "The `out_dir` papermill injects: None for the profile's default folder, else the folder relative to the notebook (absolute only outside the project)."
@@ -276,55 +265,35 @@ def notebook_out_dir(src:Path, dirs, prof:Profile, out)->str|None:
     except ValueError: return str(dirs.root)
     return os.path.relpath(dirs.root, src.parent)
 
-def _notebook_task(root:str, src:Path, dest:Path, params:dict, failed_dir:Path, journal:Path, results:Path, threads_file:Path|None=None)->tuple:
-    "A Ray task's body: one notebook's papermill run, from the project folder."
+def _notebook_task(root:str, src:Path, dest:Path, params:dict, failed_dir:Path, journal:Path, results:Path, threads:int|None=None)->tuple:
+    "A Ray task's body: one notebook's papermill run, from the project folder (its kernel on `threads` torch threads when given)."
     os.chdir(root)
-    return run_notebook(src, dest, params, failed_dir, journal=journal, results=results, threads_file=threads_file)
+    if threads: os.environ['OMP_NUM_THREADS'] = str(threads)   # the kernel inherits it: torch starts with that many threads
+    return run_notebook(src, dest, params, failed_dir, journal=journal, results=results)
 
-def _pid_file(f:Path)->Path: return f.with_name(f.name + '.pid')
-
-def _share(files:dict, shares:dict, last:dict):
-    "Write each running page's changed thread share to its file and signal its kernel once that kernel has left its pid."
-    import signal
-    for s, n in shares.items():
-        if last.get(s) == n: continue
-        atomic_write_text(files[s], str(n), overwrite=True); last[s] = n
-        try: os.kill(int(_pid_file(files[s]).read_text()), signal.SIGUSR1)
-        except (OSError, ValueError): pass   # not started yet: it reads the file when it imports genstudy
-
-def _run_ray(jobs:list, deps:dict, run_args, ray_address, report, log, minutes:dict|None=None, journal:Path|None=None):
-    """Run the notebooks as Ray tasks, as many at a time as the cluster has CPUs, each once the notebooks it reads have ended,
-    longest critical path first; on a local cluster the running pages share the cores by threads. `report(stem, ok, secs, err)` as each ends."""
-    import signal
+def _run_ray(jobs:list, deps:dict, run_args, ray_address, report, log, minutes:dict|None=None):
+    """Run the notebooks as one-CPU Ray tasks, as many at a time as the cluster has CPUs, each once the notebooks it reads
+    have ended, the longest critical path first; `report(stem, ok, secs, err)` as each ends."""
     from genstudy.grid import ray_connect, require_ray
     ray = require_ray()
     owned = ray_connect(ray_address, log=log)
-    share = owned and journal is not None and hasattr(signal, 'SIGUSR1')   # threads are shared on this machine's cluster only
-    files = {s: Path(journal)/f"{s}.threads" for s in jobs} if share else {}
     try:
         slots = max(1, int(ray.cluster_resources().get('CPU', 1)))
         prio = critical_path(list(jobs), deps, minutes or {})
-        log(f"  ray: {slots} notebook(s) at a time, longest critical path first" + (f"; the {slots} CPUs shared among the running pages by threads" if share else ''))
+        log(f"  ray: {slots} notebook(s) at a time on one thread each, the longest critical path first")
         task = ray.remote(_notebook_task).options(num_cpus=1, max_retries=0)
-        waiting, running, ended, last = sorted(jobs, key=lambda s: -prio[s]), {}, set(), {}
+        waiting, running, ended = sorted(jobs, key=lambda s: -prio[s]), {}, set()
         while waiting or running:
             ready = [s for s in waiting if all(d in ended or d not in jobs for d in deps.get(s, []))]
             if not ready and not running: ready = waiting[:1]   # a cycle in the reads: go on in priority order
-            start = ready[:max(0, slots - len(running))]
-            for s in start:
-                waiting.remove(s)
-                if share:
-                    for f in (files[s], _pid_file(files[s])): f.unlink(missing_ok=True)
-            if share: _share(files, thread_shares(sorted([*running.values(), *start], key=lambda s: -prio[s]), slots), last)
-            for s in start: running[task.remote(*run_args(s), files.get(s))] = s
+            for s in ready[:max(0, slots - len(running))]:
+                waiting.remove(s); running[task.remote(*run_args(s), 1)] = s   # one CPU, one thread
             done, _ = ray.wait(list(running), num_returns=1)
-            s = running.pop(done[0]); last.pop(s, None)
+            s = running.pop(done[0])
             try: ok, secs, err = ray.get(done[0])
             except Exception as e: ok, secs, err = False, 0., f"{type(e).__name__}: {str(e).strip().splitlines()[-1][:200] if str(e).strip() else ''}"
             ended.add(s); report(s, ok, secs, err)
     finally:
-        for f in files.values():
-            for g in (f, _pid_file(f)): g.unlink(missing_ok=True)
         if owned: ray.shutdown()
 
 def rerun(
@@ -374,7 +343,9 @@ def rerun(
     deps = study_dependencies(nbs)   # both executors run a page after the pages whose records it reads
     if executor == 'local':
         for stem in run_order(names, deps): report(stem, *_notebook_task(*run_args(stem)))
-    else: _run_ray(names, deps, run_args, ray_address, report, log, minutes=notebook_minutes(prof, dirs.results), journal=journal)
+    else:   # priorities from this output folder's measured times, else the project's (a run into --out has none of its own)
+        minutes = notebook_minutes(prof, dirs.results) or notebook_minutes(prof, root/'results')
+        _run_ray(names, deps, run_args, ray_address, report, log, minutes=minutes)
     rec.logs['notebooks'] = {n: times[n] for n in names if n in times}
     rec.finish('ok' if not failed else 'failed', n_failed=len(failed), total_s=round(sum(t['wall_time_s'] for t in times.values()), 2),
                elapsed_s=round(time.perf_counter() - t0, 2))

@@ -16,7 +16,7 @@ BAD = [
     (['rerun', '--bogus'], 'unrecognized arguments'),
     (['docs', '--engine', 'word'], "choose from 'quarto', 'sphinx'"),
     (['bench'], 'required'),
-    (['bench', 'nosuch'], "choose from 'sample', 'gan', 'train', 'recipes'"),
+    (['bench', 'nosuch'], "choose from 'sample', 'gan', 'train', 'recipes', 'threads'"),
     (['bench', 'gan', '--family', 'GAN'], '--family is for `genstudy bench recipes`'),
     (['bench', 'recipes', '--family', 'gan'], "choose from 'diffusion', 'GAN'"),
 ]
