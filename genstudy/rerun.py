@@ -319,6 +319,7 @@ def rerun(
     names = [p.stem for p in nbs]
     rel = lambda p: display_path(p, root)
     est = expected_minutes(prof, names, dirs.results)
+    if est is None and dirs.results != root/'results': est = expected_minutes(prof, names, root/'results')   # into --out: the project's own times
     log(f"genstudy rerun: profile '{prof.name}' on {device_name()} · {len(nbs)} notebook(s) · executor {executor} · "
         + (f"expected about {est:.1f} min (last measured rerun, one after another)" if est is not None else "expected time unknown (no earlier rerun of this profile on this kind of device)"))
     log(f"  writing figures to {rel(dirs.figures)}, run records to {rel(dirs.results)}")
