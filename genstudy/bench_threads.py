@@ -8,7 +8,7 @@ Docs: https://genstudy.github.io/genstudy/bench_threads.html.md"""
 from __future__ import annotations
 import json, os, subprocess, sys, time
 import pandas as pd, torch
-from .core import device_name, get_profile
+from .core import device_name
 
 # %% auto #0
 __all__ = ['WORKS', 'bench_threads']
@@ -27,23 +27,24 @@ def _work(
     if what == 'unet':
         from genstudy.diffusion_recipes import image_unet
         from genstudy.quality import diffusion_objective
+        from genstudy.diffusion import weighted_mse
         net = image_unet(profile, objective='v').to(memory_format=torch.channels_last); obj = diffusion_objective('v')
         opt, g = torch.optim.Adam(net.parameters(), 1e-4), torch.Generator().manual_seed(0)
         x = torch.randn(64, 1, 32, 32, generator=g)
         def one():
             inp, tgt, w = obj.batch(x, g)
-            loss = (w.view(-1, 1, 1, 1) * (net(inp[0].contiguous(memory_format=torch.channels_last), *inp[1:]) - tgt) ** 2).mean()
+            loss = weighted_mse(net(inp[0].contiguous(memory_format=torch.channels_last), *inp[1:]), tgt, w)
             opt.zero_grad(); loss.backward(); opt.step()
+        one()   # warm-up
         run = lambda: [one() for _ in range(units)]
     elif what == 'inception':
         from genstudy.extractors import extract
         from genstudy.fidelity import extract_batch
         imgs = torch.randint(0, 256, (units, 1, 28, 28), dtype=torch.uint8, generator=torch.Generator().manual_seed(0))
         bs = extract_batch('inception')
-        extract(imgs[:bs], 'inception', bs=bs)
+        extract(imgs[:bs], 'inception', bs=bs)   # warm-up (and the weights loaded)
         run = lambda: extract(imgs, 'inception', bs=bs)
     else: raise ValueError(f"what must be one of {WORKS}, got {what!r}")
-    if what == 'unet': one()
     print('ready', flush=True); sys.stdin.readline()
     t0 = time.perf_counter(); run()
     print(json.dumps(dict(s_per_unit=(time.perf_counter() - t0) / units)), flush=True)

@@ -14,7 +14,7 @@ from .core import get_profile, out_dirs, project_root, display_path, device_name
 # %% auto #0
 __all__ = ['study_dir', 'study_notebooks', 'study_name', 'study_dependencies', 'run_order', 'notebook_minutes',
            'expected_minutes', 'journal_start', 'quarantine', 'clean_leftovers', 'run_notebook', 'claims_markdown',
-           'update_home', 'critical_path', 'notebook_out_dir', 'rerun']
+           'update_home', 'critical_path', 'startable', 'project_schedule', 'notebook_out_dir', 'rerun']
 
 # %% ../nbs/90_rerun.ipynb #d6bc095d
 def study_dir(root:Path|None=None)->Path: return (root or project_root())/'nbs'/'study'
@@ -75,23 +75,26 @@ def run_order(
 
 # %% ../nbs/90_rerun.ipynb #0df1af7d
 def notebook_minutes(
-    profile:Profile, results:Path, device=None,
+    profile:Profile,
+    results:Path|list,           # a results/ folder, or several: a later folder's times replace an earlier one's
+    device=None,
     executor:str|None='local',   # only reruns by this executor (None: any); pages sharing the cores under 'ray' take longer each
 )->dict:                         # notebook stem -> minutes of its latest successful run
     "Each notebook's latest successful wall time under `profile` on this device's kind, from the rerun records."
+    if isinstance(results, (list, tuple)): return {k: v for r in results for k, v in notebook_minutes(profile, r, device, executor).items()}
     df = load_records(results, study='rerun')
     if df.empty or 'logs.notebooks' not in df: return {}
     kind = get_device(device).type
     df = df[(df.profile == profile.name) & (df['env.device'].astype(str).str.startswith(kind))]
     if executor is not None:   # records from before the executor option ran one notebook after another
-        ran = df['config.executor'].fillna('local') if 'config.executor' in df else None
-        df = df[ran == executor] if ran is not None else df if executor == 'local' else df.iloc[:0]
+        if 'config.executor' not in df: df = df.assign(**{'config.executor': 'local'})
+        df = df[df['config.executor'].fillna('local') == executor]
     times = {}
     for nbs in df.sort_values('started')['logs.notebooks']:   # reruns of a few notebooks (--only) each add their own times
         if isinstance(nbs, dict): times.update({k: v['wall_time_s'] / 60 for k, v in nbs.items() if v.get('ok')})
     return times
 
-def expected_minutes(profile:Profile, names:list[str], results:Path, device=None)->float|None:
+def expected_minutes(profile:Profile, names:list[str], results:Path|list, device=None)->float|None:
     "Sum of each notebook's latest successful wall time (minutes) one after another, or None if one was never measured."
     times = notebook_minutes(profile, results, device)
     return sum(times[n] for n in names) if all(n in times for n in names) else None
@@ -257,6 +260,38 @@ def critical_path(
         return memo[n]
     return {n: path(n) for n in names}
 
+def startable(
+    waiting:list[str],   # notebooks not started, highest priority first
+    ended:set,           # notebooks that have ended
+    n_running:int,       # notebooks running now
+    deps:dict,           # `study_dependencies`
+    slots:int,           # notebooks that may run at once
+    jobs:list,           # the notebooks of this rerun: reads of others (not rerun) are not waited for
+)->list[str]:            # the notebooks to start now, in priority order
+    "The Ray executor's rule: the waiting notebooks whose reads have ended, best priority first, up to the free slots."
+    ready = [s for s in waiting if all(d in ended or d not in jobs for d in deps.get(s, []))]
+    if not ready and not n_running: ready = waiting[:1]   # a cycle in the reads: go on in priority order
+    return ready[:max(0, slots - n_running)]
+
+def project_schedule(
+    names:list[str], deps:dict,
+    minutes:dict,             # stem -> minutes alone, one after another (`notebook_minutes`); every name needs one
+    slowdown:dict|None=None,  # stem -> how much longer it runs on its one thread beside others (measured under Ray)
+    default_slowdown:float=1.,# the pages `slowdown` does not name
+    slots:int=2,
+)->tuple[float, list]:        # (wall minutes, [(start minute, stem)])
+    "The Ray executor's schedule (`critical_path`, `startable`) played out on expected times: a projection, not a measurement."
+    missing = [n for n in names if n not in minutes]
+    if missing: raise ValueError(f"no measured time for {missing}: rerun them once (`genstudy rerun --only ...`) before projecting")
+    prio = critical_path(names, deps, minutes)
+    waiting, running, ended, t, starts = sorted(names, key=lambda s: -prio[s]), {}, set(), 0., []
+    while waiting or running:
+        for s in startable(waiting, ended, len(running), deps, slots, names):
+            waiting.remove(s); starts.append((t, s))
+            running[s] = t + minutes[s] * (slowdown or {}).get(s, default_slowdown)
+        s = min(running, key=running.get); t = running.pop(s); ended.add(s)
+    return t, starts
+
 # %% ../nbs/90_rerun.ipynb #3a6cfcc0
 def notebook_out_dir(src:Path, dirs, prof:Profile, out)->str|None:
     "The `out_dir` papermill injects: None for the profile's default folder, else the folder relative to the notebook (absolute only outside the project)."
@@ -284,10 +319,8 @@ def _run_ray(jobs:list, deps:dict, run_args, ray_address, report, log, minutes:d
         task = ray.remote(_notebook_task).options(num_cpus=1, max_retries=0)
         waiting, running, ended = sorted(jobs, key=lambda s: -prio[s]), {}, set()
         while waiting or running:
-            ready = [s for s in waiting if all(d in ended or d not in jobs for d in deps.get(s, []))]
-            if not ready and not running: ready = waiting[:1]   # a cycle in the reads: go on in priority order
-            for s in ready[:max(0, slots - len(running))]:
-                waiting.remove(s); running[task.remote(*run_args(s), 1)] = s   # one CPU, one thread
+            for s in startable(waiting, ended, len(running), deps, slots, jobs):
+                waiting.remove(s); running[task.remote(*run_args(s), threads=1)] = s   # one CPU, one thread
             done, _ = ray.wait(list(running), num_returns=1)
             s = running.pop(done[0])
             try: ok, secs, err = ray.get(done[0])
@@ -318,8 +351,8 @@ def rerun(
     in_place = dirs.root == root
     names = [p.stem for p in nbs]
     rel = lambda p: display_path(p, root)
-    est = expected_minutes(prof, names, dirs.results)
-    if est is None and dirs.results != root/'results': est = expected_minutes(prof, names, root/'results')   # into --out: the project's own times
+    measured = [dirs.results] if dirs.results == root/'results' else [root/'results', dirs.results]   # into --out: the project's times, then its own
+    est = expected_minutes(prof, names, measured)
     log(f"genstudy rerun: profile '{prof.name}' on {device_name()} · {len(nbs)} notebook(s) · executor {executor} · "
         + (f"expected about {est:.1f} min (last measured rerun, one after another)" if est is not None else "expected time unknown (no earlier rerun of this profile on this kind of device)"))
     log(f"  writing figures to {rel(dirs.figures)}, run records to {rel(dirs.results)}")
@@ -344,9 +377,7 @@ def rerun(
     deps = study_dependencies(nbs)   # both executors run a page after the pages whose records it reads
     if executor == 'local':
         for stem in run_order(names, deps): report(stem, *_notebook_task(*run_args(stem)))
-    else:   # priorities from this output folder's measured times, else the project's (a run into --out has none of its own)
-        minutes = notebook_minutes(prof, dirs.results) or notebook_minutes(prof, root/'results')
-        _run_ray(names, deps, run_args, ray_address, report, log, minutes=minutes)
+    else: _run_ray(names, deps, run_args, ray_address, report, log, minutes=notebook_minutes(prof, measured))
     rec.logs['notebooks'] = {n: times[n] for n in names if n in times}
     rec.finish('ok' if not failed else 'failed', n_failed=len(failed), total_s=round(sum(t['wall_time_s'] for t in times.values()), 2),
                elapsed_s=round(time.perf_counter() - t0, 2))

@@ -66,3 +66,11 @@ def test_bench_recipes_quick():
     res = run([str(BIN/'genstudy'), 'bench', 'recipes'], cwd=ROOT)
     assert res.returncode == 0, res.stdout[-2000:] + res.stderr[-2000:]
     assert res.stdout.count('FID[mnist-cnn]') >= 4 and 'diffusion: genstudy / textbook' in res.stdout and 'GAN: genstudy / textbook' in res.stdout
+
+def test_ray_projection_runs_on_the_committed_records():
+    "`bench/ray_projection.py` projects the Ray study from results/rerun/ (one-after-another times, one Ray rerun's slowdowns)."
+    res = run([str(BIN/'python'), str(ROOT/'bench'/'ray_projection.py'), '--alone', '01_mode_coverage=45.5'], cwd=ROOT)
+    assert res.returncode == 0, res.stdout[-2000:] + res.stderr[-2000:]
+    assert res.stdout.count(' h) against ') == 2 and 'measured slowdowns' in res.stdout, res.stdout
+    bad = run([str(BIN/'python'), str(ROOT/'bench'/'ray_projection.py'), '--alone', 'x'], cwd=ROOT)
+    assert bad.returncode == 2 and 'NAME=MINUTES' in bad.stderr
