@@ -59,16 +59,18 @@ STUDY_BUDGETS = {
     # (0: Inception skipped) · kid_subsets: KID subsets · draws_*: real-vs-real baseline draws · n_nn: training images searched for neighbours
     # quality page: gan_ch = the 32×32 DCGAN's width (its parameters within 2× of the profile's UNet's);
     # curve = shares of the training budget also scored (quality against compute); tune = the equal search at this
-    # page's budget (learning rate x one objective knob, the same number of trials per family, on a tuning seed; n samples a trial)
+    # page's budget (learning rate x one objective knob, the same number of trials per family, on a tuning seed; n samples a trial;
+    # confirm: that many best trials of each family retrained on a second tuning seed, the pick read over both — one seed could not
+    # tell the GAN's two losses apart: its pick moved with the thread count, 4 Dec)
     'quality': {
         'smoke': dict(diff_steps=10, bs=32, gan_ch=8, n=128, n_inc=0, ddim_steps=5, kid_subsets=10, draws_dom=1, draws_inc=1, n_nn=2000, curve=(0.5,),
-                      tune=dict(gan_lr=(2e-4,), gan_loss=('ns', 'hinge'), diffusion_lr=(1e-3,), diffusion_prediction=('edm', 'v'), n=128)),
+                      tune=dict(gan_lr=(2e-4,), gan_loss=('ns', 'hinge'), diffusion_lr=(1e-3,), diffusion_prediction=('edm', 'v'), n=128, confirm=2)),
         'cpu':   dict(diff_steps=400, bs=64, gan_ch=64, n=1000, n_inc=500, ddim_steps=50, kid_subsets=100, draws_dom=3, draws_inc=1, n_nn=5000, curve=(),
-                      tune=dict(gan_lr=(2e-4, 1e-3), gan_loss=('ns', 'hinge'), diffusion_lr=(1e-3, 3e-3), diffusion_prediction=('edm', 'v'), n=500)),
+                      tune=dict(gan_lr=(2e-4, 1e-3), gan_loss=('ns', 'hinge'), diffusion_lr=(1e-3, 3e-3), diffusion_prediction=('edm', 'v'), n=500, confirm=2)),
         'gpu':   dict(diff_steps=20_000, bs=128, gan_ch=128, n=10_000, n_inc=10_000, ddim_steps=50, kid_subsets=100, draws_dom=3, draws_inc=3,
                       n_nn=10_000, curve=(0.125, 0.25, 0.5),
                       tune=dict(gan_lr=(1e-4, 2e-4, 1e-3), gan_loss=('ns', 'hinge'), diffusion_lr=(3e-4, 1e-3, 3e-3), diffusion_prediction=('edm', 'v'),
-                                n=5000)),
+                                n=5000, confirm=2)),
     },
     # speed page: ring_gan_lrs / ring_diff_lrs = the equal search of its ring GAN and ring diffusion model (the mode-coverage page's grids)
     'speed': {
@@ -169,8 +171,8 @@ GAN32_STEPS_PER_UNET_STEP = 5.854
 STACKED_GAN_FLOPS_RATIO = 8.258
 
 def _search(P, B):
-    "The search page: the quality budget's equal search (K trials a family on the tuning seed, each scored on `tune['n']` samples)."
-    T = B['tune']; K = len(T['gan_lr']) * len(T['gan_loss'])   # trials per family (the diffusion grid has as many)
+    "The search page: the quality budget's equal search (K trials a family on the tuning seed and its `confirm` best on a second, each scored on `tune['n']` samples)."
+    T = B['tune']; K = len(T['gan_lr']) * len(T['gan_loss']) + T.get('confirm', 0)   # training runs per family (the diffusion grid has as many)
     gan_steps = round(B['diff_steps'] * GAN32_STEPS_PER_UNET_STEP)
     return [(f"UNet, {K} trials, bs {B['bs']}", 'diff/unet-gpu-bs128', K * B['diff_steps'], []),
             (f"FLOP-matched 32×32 DCGAN, {K} trials x {gan_steps:,} steps, bs {B['bs']}", f"gan/dcgan32-ns-ch{B['gan_ch']}-bs128", K * gan_steps, []),

@@ -30,11 +30,12 @@ from .cost import count_flops
 from .budgets import budget
 
 # %% auto #0
-__all__ = ['PREDICTIONS', 'GAN_SIZE', 'QUALITY_DATA', 'TUNE_RANK', 'GlobalFlopCounter', 'DiffusionConfig', 'diffusion_objective',
-           'quality_gan_nets', 'gan_net_name', 'equal_flops_plan', 'pick', 'quality_data', 'roles', 'score',
-           'real_baselines', 'Choice', 'curve_steps', 'train_diffusion_run', 'train_gan_run', 'train_pair',
-           'quality_trials', 'knobs', 'choose_trial', 'tune_quality', 'quality_choices', 'carried_choices',
-           'score_model', 'score_point', 'score_pair', 'QualityResult', 'run_quality']
+__all__ = ['PREDICTIONS', 'GAN_SIZE', 'QUALITY_DATA', 'TUNE_RANK', 'CONFIRM_RULE', 'GlobalFlopCounter', 'DiffusionConfig',
+           'diffusion_objective', 'quality_gan_nets', 'gan_net_name', 'equal_flops_plan', 'pick', 'quality_data',
+           'roles', 'score', 'real_baselines', 'Choice', 'curve_steps', 'train_diffusion_run', 'train_gan_run',
+           'train_pair', 'quality_trials', 'knobs', 'finalists', 'confirm_table', 'separated', 'choose_trial',
+           'tune_quality', 'quality_choices', 'carried_choices', 'score_model', 'score_point', 'score_pair',
+           'QualityResult', 'run_quality']
 
 # %% ../nbs/09b_quality.ipynb #cdd9910e
 class _NoModuleTracking:
@@ -265,31 +266,81 @@ def knobs(fam:str, c)->dict:
     "The searched values of a trial configuration."
     return dict(lr=c.lr_g, loss=c.loss) if fam == 'gan' else dict(lr=c.lr, prediction=c.prediction)
 
+def finalists(
+    trials:pd.DataFrame,  # one row per trial: trial, status, kid, fid
+    k:int,                # how many go on to the second tuning seed
+)->list:                  # their trial numbers, best first
+    "The `k` best trials by the search's rule (`pick_trial` with `TUNE_RANK`, failed trials last), in order."
+    left, out = trials.reset_index(drop=True), []
+    while len(out) < min(k, len(trials)):
+        best = pick_trial(left, TUNE_RANK); out.append(int(best['trial'])); left = left[left.trial != best['trial']]
+    return out
+
+def confirm_table(
+    first:pd.DataFrame,   # the finalists' rows on the tuning seed: trial, status, kid, fid
+    second:pd.DataFrame,  # the same trials retrained on the second tuning seed: trial, status, kid, fid
+)->pd.DataFrame:          # one row per finalist: trial, kid_1, kid_2, fid_1, fid_2, kid and fid (means over both seeds), status
+    "The finalists over both tuning seeds: a trial failed on either seed is failed; its score is the mean of the two."
+    a, b = first.set_index('trial'), second.set_index('trial')
+    if set(a.index) != set(b.index): raise ValueError(f"the second seed must retrain every finalist: {sorted(a.index)} against {sorted(b.index)}")
+    t = pd.DataFrame({'trial': a.index, 'kid_1': a.kid.astype(float).values, 'kid_2': b.kid.reindex(a.index).astype(float).values,
+                      'fid_1': a.fid.astype(float).values, 'fid_2': b.fid.reindex(a.index).astype(float).values})
+    bad = [s1 if s1 != 'ok' else s2 for s1, s2 in zip(a.status, b.status.reindex(a.index))]
+    return t.assign(kid=(t.kid_1 + t.kid_2) / 2, fid=(t.fid_1 + t.fid_2) / 2, status=bad)
+
+def separated(
+    table:pd.DataFrame,   # `confirm_table`
+    trial:int,            # the pick
+)->bool:                  # True when the pick has the lower KID than every other finalist on both seeds
+    "Whether the pick beats the other finalists on each tuning seed, not only on the mean (else the two seeds disagree: a tie within seed noise)."
+    me, rest = table[table.trial == trial].iloc[0], table[table.trial != trial]
+    return bool(((me.kid_1 < rest.kid_1) & (me.kid_2 < rest.kid_2)).all())
+
+CONFIRM_RULE = 'the best {k} retrained on a second tuning seed; lowest KID averaged over both seeds, then FID; a trial failed on either seed last'
+
 def choose_trial(
     fam:str,              # 'gan' or 'diffusion'
-    trials:pd.DataFrame,  # one row per trial: trial, the knobs, status, kid, fid
+    trials:pd.DataFrame,  # one row per trial on the tuning seed: trial, the knobs, status, kid, fid
     cfgs:list,            # the trial configurations, in trial order
     seed:int, key:str, ext:str, n:int,   # the tuning seed, data set, extractor and samples scored
+    confirm:pd.DataFrame|None=None,      # the finalists retrained on a second tuning seed: trial, status, kid, fid (None: one seed)
+    confirm_seed:int|None=None,          # that seed
 )->Choice:                # the chosen configuration, the sentence, and `tuning` for the test records
-    "The family's pick by `pick_trial` with `TUNE_RANK`, and what the test runs' records say about the search."
-    best = pick_trial(trials, TUNE_RANK)
+    "The family's pick by `pick_trial` with `TUNE_RANK` — over both tuning seeds for the finalists when `confirm` is given — and what the test runs' records say about the search."
     names = [k for k in trials.columns if k in ('lr', 'loss', 'prediction')]
     clean = lambda v: None if isinstance(v, float) and not np.isfinite(v) else v.item() if hasattr(v, 'item') else v
-    scores = [{k: clean(v) for k, v in r.items()} for r in trials[['trial', *names, 'status', 'kid', 'fid']].to_dict('records')]
-    chosen = {k: clean(best[k]) for k in names}
-    tuning = dict(trials=len(trials), knobs=names, chosen=chosen, seed=int(seed), dataset=key, extractor=ext, n=int(n),
+    rows = lambda d, cols: [{k: clean(v) for k, v in r.items()} for r in d[cols].to_dict('records')]
+    scores = rows(trials, ['trial', *names, 'status', 'kid', 'fid'])
+    tuning = dict(trials=len(trials), knobs=names, seed=int(seed), dataset=key, extractor=ext, n=int(n),
                   rule='lowest KID, then FID; failed trials last', scores=scores)
+    if confirm is None or not len(confirm):
+        best = pick_trial(trials, TUNE_RANK)
+        how = f"best of {len(trials)} trials at the quality page's budget ({' × '.join(names)}; tuning seed {seed}, {key}, KID {best['kid']:.4g} with {ext} at n = {n})"
+    else:
+        fin = trials[trials.trial.isin(confirm.trial)]
+        table = confirm_table(fin, confirm)
+        pick = pick_trial(table, TUNE_RANK)
+        best = trials[trials.trial == pick['trial']].iloc[0]
+        sep = separated(table, int(pick['trial']))
+        tuning.update(trials=len(trials) + len(confirm), rule=CONFIRM_RULE.format(k=len(confirm)) + ' (first: lowest KID, then FID; failed trials last)',
+                      confirm=dict(seed=int(confirm_seed), finalists=[int(x) for x in table.trial], separated=sep,
+                                   scores=rows(table, ['trial', 'status', 'kid_1', 'kid_2', 'kid', 'fid'])))
+        other = table[table.trial != pick['trial']]
+        vs = '; '.join(f"trial {int(o.trial)}: {o.kid_1:.4g} and {o.kid_2:.4g}" for o in other.itertuples())
+        how = (f"best of {len(trials)} trials at the quality page's budget ({' × '.join(names)}; tuning seed {seed}, {key}, KID with {ext} at n = {n}), "
+               f"its {len(table)} best retrained on seed {confirm_seed} and chosen by KID over both seeds ({pick['kid_1']:.4g} and {pick['kid_2']:.4g}; "
+               f"{vs}) — " + ("ahead on both seeds" if sep else "not ahead on both seeds: within the search's seed-to-seed noise"))
+    chosen = {k: clean(best[k]) for k in names}
+    tuning['chosen'] = chosen
     said = ', '.join(f"{k} {v:g}" if isinstance(v, float) else f"{k} {v}" for k, v in chosen.items())
     lrs = sorted(set(trials.lr.astype(float)))
     edge = (f"; its learning rate is the {'largest' if best['lr'] == lrs[-1] else 'smallest'} of the grid, so a wider grid might do better"
             if len(lrs) > 1 and best['lr'] in (lrs[0], lrs[-1]) else '')
     tuning['lr_at_edge'] = bool(edge)
-    why = (f"best of {len(trials)} trials at the quality page's budget ({' × '.join(names)}; tuning seed {seed}, {key}, KID {best['kid']:.4g} "
-           f"with {ext} at n = {n}): {said}{edge}")
-    return Choice(cfgs[int(best['trial']) - 1], why, tuning)
+    return Choice(cfgs[int(best['trial']) - 1], f"{how}: {said}{edge}", tuning)
 
 def tune_quality(
-    P, B:dict,               # profile and the page's budgets (with `tune`)
+    P, B:dict,               # profile and the page's budgets (with `tune`; its `confirm`: finalists retrained on a second seed)
     data:dict,               # `quality_data(B)`
     dirs,                    # `out_dirs(P, ...)`
     key:str='mnist',         # the data set tuned on
@@ -297,40 +348,49 @@ def tune_quality(
     study:str='quality', device=None,
     log=print,
     families:tuple=('gan', 'diffusion'),   # the families searched (one alone: redo its half after its network changed)
-)->dict:                     # 'gan', 'diffusion' -> Choice (those searched); 'trials' -> DataFrame (one row a trial)
-    "Equal tuning at the page's budget: every trial of both families trained on `seed`, scored alike, the best of each family chosen by one rule."
+    confirm_seed:int|None=None,            # the finalists' second tuning seed (None: `seed + 1`)
+)->dict:                     # 'gan', 'diffusion' -> Choice (those searched); 'trials', 'confirm' -> DataFrame (one row a trial)
+    "Equal tuning at the page's budget: every trial of both families trained on `seed`, the best few again on a second seed, scored alike, each family's pick by one rule."
     if not families or set(families) - {'gan', 'diffusion'}: raise ValueError(f"families must be 'gan' and/or 'diffusion', got {families!r}")
-    if seed in P.seeds: raise ValueError(f"the tuning seed {seed} is a test seed of profile {P.name!r}: choose one outside {list(P.seeds)}")
+    k_conf = int(B['tune'].get('confirm', 0))
+    seed2 = seed + 1 if confirm_seed is None else confirm_seed
+    for s in (seed, seed2) if k_conf else (seed,):
+        if s in P.seeds: raise ValueError(f"the tuning seed {s} is a test seed of profile {P.name!r}: choose one outside {list(P.seeds)}")
+    if k_conf and seed2 == seed: raise ValueError(f"the second tuning seed must differ from the first ({seed})")
     dev = device or get_device()
     spec = {**data[key], 'n': min(B['tune']['n'], len(data[key]['test']))}
     ext, n = spec['domain'], spec['n']
-    out, rows, plans = {}, [], {}
+    search = time.strftime('%Y%m%dT%H%M%S')   # one id for every record of this search: older searches' records never mix in
+    out, rows, conf_rows, plans = {}, [], [], {}
+
+    def trial(fam, i, c, s, n_cfgs, second):
+        "Train and score trial `i` of `fam` on seed `s`; its row."
+        # a learning rate does not change a step's FLOPs: count each objective once
+        pk = (fam, dataclasses.replace(c, lr_g=1., lr_d=1.) if fam == 'gan' else c.prediction)
+        if pk not in plans: plans[pk] = equal_flops_plan(P, B, c if fam == 'gan' else GANConfig(), spec['train'], seed, dev, c if fam == 'diffusion' else None)
+        ch = Choice(c, f"tuning trial {i} of {n_cfgs}" + (f", a finalist retrained on seed {s}" if second else ''))
+        extra = dict(part='tune', trial=i, knobs=knobs(fam, c), search=search, confirm=second)
+        train = train_gan_run if fam == 'gan' else train_diffusion_run
+        r = train(key, spec, s, P, B, plans[pk], ch, dirs, name=f"tune-{key}-{fam}-t{i}", study=study, device=dev, config=extra)
+        x = sample(r['gen'], n, seed=s)
+        x = center_crop(x, 28) if x.shape[-1] == 32 else x
+        m = score(x, spec, ext, n, P, B, seed) if torch.isfinite(x).all() else dict(fid=float('inf'), kid=float('inf'), kid_std=float('nan'))
+        status = r['run'].status
+        r['rec'].metrics.update({f"fid/{ext}": m['fid'], f"kid/{ext}": m['kid'], f"kid_std/{ext}": m.get('kid_std', float('nan')), 'eval_n': n,
+                                 'train_wall_s': r['wall_s'], 'train_flops': r['steps'] * r['flops_per_step']})
+        r['rec'].save()
+        log(f"tuning {fam} trial {i}/{n_cfgs}{f' again on seed {s}' if second else ''} ({', '.join(f'{k} {v}' for k, v in knobs(fam, c).items())}): "
+            f"{r['steps']} steps in {r['wall_s']:.0f} s, {status}, KID {m['kid']:.4g}, FID {m['fid']:.2f}")
+        return dict(trial=i, seed=s, **knobs(fam, c), status=status, kid=m['kid'], fid=m['fid'], steps=r['steps'], wall_s=r['wall_s'])
+
     for fam, cfgs in quality_trials(B).items():   # both grids built, so that the equal-trials check holds when one half is redone
         if fam not in families: continue
-        fam_rows = []
-        for i, c in enumerate(cfgs, 1):
-            # a learning rate does not change a step's FLOPs: count each objective once
-            pk = (fam, dataclasses.replace(c, lr_g=1., lr_d=1.) if fam == 'gan' else c.prediction)
-            if pk not in plans: plans[pk] = equal_flops_plan(P, B, c if fam == 'gan' else GANConfig(), spec['train'], seed, dev, c if fam == 'diffusion' else None)
-            plan = plans[pk]
-            ch, extra = Choice(c, f"tuning trial {i} of {len(cfgs)}"), dict(part='tune', trial=i, knobs=knobs(fam, c))
-            train = train_gan_run if fam == 'gan' else train_diffusion_run
-            r = train(key, spec, seed, P, B, plan, ch, dirs, name=f"tune-{key}-{fam}-t{i}", study=study, device=dev, config=extra)
-            x = sample(r['gen'], n, seed=seed)
-            x = center_crop(x, 28) if x.shape[-1] == 32 else x
-            m = score(x, spec, ext, n, P, B, seed) if torch.isfinite(x).all() else dict(fid=float('inf'), kid=float('inf'), kid_std=float('nan'))
-            status = r['run'].status
-            r['rec'].metrics.update({f"fid/{ext}": m['fid'], f"kid/{ext}": m['kid'], f"kid_std/{ext}": m.get('kid_std', float('nan')), 'eval_n': n,
-                                     'train_wall_s': r['wall_s'], 'train_flops': r['steps'] * r['flops_per_step']})
-            r['rec'].save()
-            fam_rows.append(dict(trial=i, **knobs(fam, c), status=status, kid=m['kid'], fid=m['fid'], steps=r['steps'], wall_s=r['wall_s']))
-            log(f"tuning {fam} trial {i}/{len(cfgs)} ({', '.join(f'{k} {v}' for k, v in knobs(fam, c).items())}): {r['steps']} steps in "
-                f"{r['wall_s']:.0f} s, {status}, KID {m['kid']:.4g}, FID {m['fid']:.2f}")
-            del r, x
-        trials = pd.DataFrame(fam_rows)
-        out[fam] = choose_trial(fam, trials, cfgs, seed, key, ext, n)
-        rows += [dict(family=fam, **r) for r in fam_rows]
-    out['trials'] = pd.DataFrame(rows)
+        first = pd.DataFrame([trial(fam, i, c, seed, len(cfgs), False) for i, c in enumerate(cfgs, 1)])
+        second = pd.DataFrame([trial(fam, i, cfgs[i - 1], seed2, len(cfgs), True) for i in finalists(first, k_conf)]) if k_conf else None
+        out[fam] = choose_trial(fam, first, cfgs, seed, key, ext, n, confirm=second, confirm_seed=seed2 if k_conf else None)
+        rows += [dict(family=fam, **r) for r in first.to_dict('records')]
+        conf_rows += [dict(family=fam, **r) for r in second.to_dict('records')] if second is not None else []
+    out['trials'], out['confirm'] = pd.DataFrame(rows), pd.DataFrame(conf_rows)
     return out
 
 def quality_choices(
@@ -349,6 +409,11 @@ def quality_choices(
             net = gan_net_name(budget('quality', profile_name))
             t = t[t['config.gan_net'] == net] if 'config.gan_net' in t else t.iloc[:0]
         if t.empty: return None
+        if 'config.search' in t:   # the newest search only (records before search ids were one search each)
+            newest = t.sort_values('started')['config.search'].iloc[-1]
+            t = t[t['config.search'] == newest] if isinstance(newest, str) else t[t['config.search'].isna()]
+        second = (t['config.confirm'] == True) if 'config.confirm' in t else pd.Series(False, index=t.index)
+        t, c2 = t[~second], t[second]
         key = t['config.dataset'].iloc[0]
         dom = next((c[len('metrics.kid/'):] for c in t.columns if c.startswith('metrics.kid/') and t[c].notna().all()), None)
         if dom is None: return None
@@ -357,7 +422,10 @@ def quality_choices(
                 [DiffusionConfig(float(k['lr']), str(k['prediction'])) for k in ks])
         trials = pd.DataFrame([dict(trial=i, **knobs(fam, c), status=row['status'], kid=float(row[f'metrics.kid/{dom}']), fid=float(row[f'metrics.fid/{dom}']))
                                for i, (c, (_, row)) in enumerate(zip(cfgs, t.iterrows()), 1)])
-        out[fam] = choose_trial(fam, trials, cfgs, int(t.seed.iloc[0]), key, dom, int(t['metrics.eval_n'].iloc[0]))
+        conf = pd.DataFrame([dict(trial=int(row['config.trial']), status=row['status'], kid=float(row[f'metrics.kid/{dom}']), fid=float(row[f'metrics.fid/{dom}']))
+                             for _, row in c2.iterrows()]) if len(c2) else None
+        out[fam] = choose_trial(fam, trials, cfgs, int(t.seed.iloc[0]), key, dom, int(t['metrics.eval_n'].iloc[0]),
+                                confirm=conf, confirm_seed=int(c2.seed.iloc[0]) if len(c2) else None)
     return out
 
 
