@@ -16,14 +16,14 @@ from .verdicts import INCONCLUSIVE, CLAIMS, Verdict, not_measured, search_trials
 from .verdicts import PLAIN_GAN, coverage_runs, rule_c3, rule_c7, _v, _newest, _interval, _trials_text
 
 # %% auto #0
-__all__ = ['STUDENTS', 'QUALITY_FULL', 'QUALITY_NARROW', 'RULE_MODULES', 'RULES', 'rule_c4', 'mnist_matched', 'rule_c10',
-           'rule_c5', 'quality_runs', 'quality_gap', 'rule_c6', 'rule_c8', 'protocol_seeds', 'rule_c9', 'rules_version',
-           'claims_table', 'verdict_changes', 'BUDGET_KEYS', 'FINISHED', 'budget_of', 'latest_records', 'ALPHA',
-           'POWER', 'MIN_SEEDS', 'MIN_EFFECT', 'KID_BELOW', 'PRACTICAL_MARGIN', 'FailureRule', 'Outcome',
-           'classify_curves', 'stage_events', 'record_outcome', 'fisher_p_grid', 'fisher_power', 'seeds_for_power',
-           'compare_failures', 'gap_interval', 'decide_gap', 'check_protocol', 'decision_statistic', 'INCONCLUSIVE',
-           'CLAIMS', 'Verdict', 'not_measured', 'search_trials', 'stability_runs', 'rule_c1', 'rule_c2', 'PACGAN_PLAIN',
-           'PLAIN_GAN', 'coverage_runs', 'rule_c3', 'rule_c7']
+__all__ = ['STUDENTS', 'QUALITY_FULL', 'QUALITY_NARROW', 'RULE_MODULES', 'RULES', 'CARRIED', 'rule_c4', 'mnist_matched',
+           'rule_c10', 'rule_c5', 'quality_runs', 'quality_gap', 'rule_c6', 'rule_c8', 'protocol_seeds', 'rule_c9',
+           'rules_version', 'stale_picks', 'claims_table', 'verdict_changes', 'BUDGET_KEYS', 'FINISHED', 'budget_of',
+           'latest_records', 'ALPHA', 'POWER', 'MIN_SEEDS', 'MIN_EFFECT', 'KID_BELOW', 'PRACTICAL_MARGIN',
+           'FailureRule', 'Outcome', 'classify_curves', 'stage_events', 'record_outcome', 'fisher_p_grid',
+           'fisher_power', 'seeds_for_power', 'compare_failures', 'gap_interval', 'decide_gap', 'check_protocol',
+           'decision_statistic', 'INCONCLUSIVE', 'CLAIMS', 'Verdict', 'not_measured', 'search_trials', 'stability_runs',
+           'rule_c1', 'rule_c2', 'PACGAN_PLAIN', 'PLAIN_GAN', 'coverage_runs', 'rule_c3', 'rule_c7']
 
 # %% ../nbs/10c_claims.ipynb #129f0cef
 # the names of the modules above, re-exported: `from genstudy import claims` reaches the whole protocol, as when it was one module
@@ -390,6 +390,31 @@ def rules_version()->str:
     return hashlib.sha1(src.encode()).hexdigest()[:12]
 
 RULES = dict(C1=rule_c1, C2=rule_c2, C3=rule_c3, C4=rule_c4, C5=rule_c5, C6=rule_c6, C7=rule_c7, C8=rule_c8, C9=rule_c9, C10=rule_c10)
+# the studies whose runs train with the search page's picks, per claim (the pick each run was trained with is its `config.tuning['chosen']`)
+CARRIED = dict(C3='mode_coverage', C5='few_step', C6='quality', C7='mode_coverage', C8='quality', C9='conditional', C10='few_step')
+
+_TRAINED = dict(gan=dict(lr='config.lr_g', loss='config.loss'), diffusion=dict(lr='config.lr', prediction='config.prediction'))   # where a run's record says what it trained with
+
+def _said(d:dict)->str: return ', '.join(f"{k} {v:g}" if isinstance(v, float) else f"{k} {v}" for k, v in d.items())
+
+def stale_picks(
+    recs:pd.DataFrame,   # the newest records of the runs a verdict rests on (flattened, as `load_records` gives them)
+    picks:dict|None,     # family ('gan', 'diffusion') -> the knobs the newest search chose (`chosen`); None: no search
+)->str:                  # '' when every run trained with the newest search's picks; else what differs and what to do
+    "The runs trained with a pick that the newest search no longer makes: their verdict is about configurations the equal search did not choose."
+    if not picks or recs.empty or 'config.tuning' not in recs: return ''
+    old = {}
+    for _, row in recs.iterrows():
+        t = row['config.tuning']
+        if not isinstance(t, dict) or not isinstance(t.get('chosen'), dict): continue
+        fam = 'gan' if 'loss' in t.get('knobs', ()) else 'diffusion' if 'prediction' in t.get('knobs', ()) else None
+        if fam not in picks: continue
+        # only the knobs the run took from its search: a page may keep one of its own (Stacked MNIST's GANs keep PacGAN's loss)
+        used = {k: row.get(_TRAINED[fam].get(k, ''), None) for k in t['chosen']}
+        took = [k for k, v in t['chosen'].items() if used[k] is None or (isinstance(used[k], float) and np.isnan(used[k])) or used[k] == v]
+        if any(t['chosen'][k] != picks[fam].get(k) for k in took): old.setdefault(fam, []).append(_said({k: t['chosen'][k] for k in took}))
+    return '; '.join(f"{len(v)} {'GAN' if f == 'gan' else f} run(s) trained with an older search's pick ({', '.join(sorted(set(v)))}) where the "
+                     f"newest picks {_said(picks[f])}: rerun the page" for f, v in old.items())
 
 def claims_table(
     records:pd.DataFrame,  # run records as `genstudy.core.load_records` returns them (any profiles)
@@ -399,11 +424,17 @@ def claims_table(
     prof = getattr(profile, 'name', profile)
     r = records[(records.profile == prof) | (records.study == 'unit_costs')] if len(records) else records
     recs = latest_records(r)
+    from genstudy.quality import search_picks   # the search page's rule, on the same records (imported here: it brings torch)
+    picks = search_picks(recs, prof)
+    picks = {f: c.tuning['chosen'] for f, c in picks.items()} if picks else None
     rows = []
     for cid, rule in RULES.items():
         try: v = rule(recs)
         except ValueError as e: v = _v(cid, 'not comparable', f"refused: {e}")
-        rows.append({**v.row(), 'profile': prof})
+        row = {**v.row(), 'profile': prof}
+        stale = stale_picks(recs[recs.study == CARRIED[cid]], picks) if cid in CARRIED and len(recs) else ''
+        if stale: row['tuning'] = f"STALE: {stale}; " + str(row['tuning'])
+        rows.append(row)
     return pd.DataFrame(rows)
 
 # %% ../nbs/10c_claims.ipynb #2a39f74f

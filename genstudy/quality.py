@@ -34,8 +34,8 @@ __all__ = ['PREDICTIONS', 'GAN_SIZE', 'QUALITY_DATA', 'TUNE_RANK', 'CONFIRM_RULE
            'diffusion_objective', 'quality_gan_nets', 'gan_net_name', 'equal_flops_plan', 'pick', 'quality_data',
            'roles', 'score', 'real_baselines', 'Choice', 'curve_steps', 'train_diffusion_run', 'train_gan_run',
            'train_pair', 'quality_trials', 'knobs', 'finalists', 'confirm_table', 'separated', 'choose_trial',
-           'tune_quality', 'quality_choices', 'carried_choices', 'score_model', 'score_point', 'score_pair',
-           'QualityResult', 'run_quality']
+           'tune_quality', 'quality_choices', 'search_picks', 'carried_choices', 'score_model', 'score_point',
+           'score_pair', 'QualityResult', 'run_quality']
 
 # %% ../nbs/09b_quality.ipynb #cdd9910e
 class _NoModuleTracking:
@@ -399,7 +399,15 @@ def quality_choices(
     study:str='quality',
 )->dict|None:                # 'gan', 'diffusion' -> Choice (as `tune_quality` chose); None when a family has no complete search
     "The configurations the search page's last search chose, read back from its newest trial records (no training)."
-    r = load_records(results_dir, study)
+    return search_picks(load_records(results_dir, study), profile_name, study)
+
+def search_picks(
+    records:pd.DataFrame,    # run records (`load_records`; other studies and profiles are ignored)
+    profile_name:str,        # only this profile's records count
+    study:str='quality',
+)->dict|None:                # as `quality_choices`
+    "`quality_choices` on records already loaded: the claims rules hold the test runs' configurations against it."
+    r = records[records.study == study] if len(records) and 'study' in records else records.iloc[:0]
     if r.empty or 'config.part' not in r: return None
     r = latest_records(r[(r.profile == profile_name) & (r['config.part'] == 'tune')])
     out = {}
