@@ -390,30 +390,36 @@ def rules_version()->str:
     return hashlib.sha1(src.encode()).hexdigest()[:12]
 
 RULES = dict(C1=rule_c1, C2=rule_c2, C3=rule_c3, C4=rule_c4, C5=rule_c5, C6=rule_c6, C7=rule_c7, C8=rule_c8, C9=rule_c9, C10=rule_c10)
-# the studies whose runs train with the search page's picks, per claim (the pick each run was trained with is its `config.tuning['chosen']`)
-CARRIED = dict(C3='mode_coverage', C5='few_step', C6='quality', C7='mode_coverage', C8='quality', C9='conditional', C10='few_step')
-
-_TRAINED = dict(gan=dict(lr='config.lr_g', loss='config.loss'), diffusion=dict(lr='config.lr', prediction='config.prediction'))   # where a run's record says what it trained with
+# the claims whose runs train with the search page's picks (carried to their pages); the others search on their own page or time networks
+CARRIED = ('C3', 'C5', 'C6', 'C7', 'C8', 'C9', 'C10')
+_TRAINED = dict(gan=dict(lr='lr_g', loss='loss'), diffusion=dict(lr='lr', prediction='prediction'))   # where a run's config says what it trained with
 
 def _said(d:dict)->str: return ', '.join(f"{k} {v:g}" if isinstance(v, float) else f"{k} {v}" for k, v in d.items())
 
+def _took(row:pd.Series, fam:str)->dict|None:
+    "The knobs a record's runs took from the search, with the values they trained with; None when it does not say it was searched."
+    t, cfg = row.get('config.tuning'), row.get(f"config.{fam}_config")
+    if isinstance(t, dict) and isinstance(t.get('chosen'), dict) and ({'gan': 'loss', 'diffusion': 'prediction'}[fam] in t.get('knobs', ())):
+        used = {k: row.get(f"config.{_TRAINED[fam].get(k, '')}") for k in t['chosen']}
+        # only the knobs the run took from its search: a page may keep one of its own (Stacked MNIST's GANs keep PacGAN's loss)
+        return {k: v for k, v in t['chosen'].items() if used[k] is None or (isinstance(used[k], float) and np.isnan(used[k])) or used[k] == v}
+    ch = row.get('config.choices')
+    if isinstance(cfg, dict) and isinstance(ch, dict) and 'search' in str(ch.get(fam, '')):   # a page summary: the configs it trained, said to be carried
+        return {k: cfg[c] for k, c in _TRAINED[fam].items() if c in cfg}
+    return None
+
 def stale_picks(
-    recs:pd.DataFrame,   # the newest records of the runs a verdict rests on (flattened, as `load_records` gives them)
+    recs:pd.DataFrame,   # the records a verdict used (flattened, as `load_records` gives them)
     picks:dict|None,     # family ('gan', 'diffusion') -> the knobs the newest search chose (`chosen`); None: no search
 )->str:                  # '' when every run trained with the newest search's picks; else what differs and what to do
     "The runs trained with a pick that the newest search no longer makes: their verdict is about configurations the equal search did not choose."
-    if not picks or recs.empty or 'config.tuning' not in recs: return ''
+    if not picks or recs.empty: return ''
     old = {}
     for _, row in recs.iterrows():
-        t = row['config.tuning']
-        if not isinstance(t, dict) or not isinstance(t.get('chosen'), dict): continue
-        fam = 'gan' if 'loss' in t.get('knobs', ()) else 'diffusion' if 'prediction' in t.get('knobs', ()) else None
-        if fam not in picks: continue
-        # only the knobs the run took from its search: a page may keep one of its own (Stacked MNIST's GANs keep PacGAN's loss)
-        used = {k: row.get(_TRAINED[fam].get(k, ''), None) for k in t['chosen']}
-        took = [k for k, v in t['chosen'].items() if used[k] is None or (isinstance(used[k], float) and np.isnan(used[k])) or used[k] == v]
-        if any(t['chosen'][k] != picks[fam].get(k) for k in took): old.setdefault(fam, []).append(_said({k: t['chosen'][k] for k in took}))
-    return '; '.join(f"{len(v)} {'GAN' if f == 'gan' else f} run(s) trained with an older search's pick ({', '.join(sorted(set(v)))}) where the "
+        for fam in picks:
+            took = _took(row, fam)
+            if took and any(v != picks[fam].get(k) for k, v in took.items()): old.setdefault(fam, []).append(_said(took))
+    return '; '.join(f"{len(v)} {'GAN' if f == 'gan' else f} record(s) trained with an older search's pick ({', '.join(sorted(set(v)))}) where the "
                      f"newest picks {_said(picks[f])}: rerun the page" for f, v in old.items())
 
 def claims_table(
@@ -432,7 +438,7 @@ def claims_table(
         try: v = rule(recs)
         except ValueError as e: v = _v(cid, 'not comparable', f"refused: {e}")
         row = {**v.row(), 'profile': prof}
-        stale = stale_picks(recs[recs.study == CARRIED[cid]], picks) if cid in CARRIED and len(recs) else ''
+        stale = stale_picks(recs[recs.run_id.isin(v.records)], picks) if cid in CARRIED and len(recs) else ''
         if stale: row['tuning'] = f"STALE: {stale}; " + str(row['tuning'])
         rows.append(row)
     return pd.DataFrame(rows)
