@@ -8,7 +8,7 @@ Docs: https://genstudy.github.io/genstudy/claims.html.md"""
 from __future__ import annotations
 import re
 import numpy as np, pandas as pd
-from .records import BUDGET_KEYS, FINISHED, budget_of, latest_records, _logs
+from .records import BUDGET_KEYS, FINISHED, budget_of, latest_records, _logs, knob_text
 from .verdict_stats import ALPHA, POWER, MIN_SEEDS, MIN_EFFECT, KID_BELOW, PRACTICAL_MARGIN, FailureRule, Outcome, classify_curves
 from .verdict_stats import stage_events, record_outcome, fisher_p_grid, fisher_power, seeds_for_power, compare_failures
 from .verdict_stats import gap_interval, decide_gap, check_protocol, decision_statistic
@@ -394,7 +394,7 @@ RULES = dict(C1=rule_c1, C2=rule_c2, C3=rule_c3, C4=rule_c4, C5=rule_c5, C6=rule
 CARRIED = ('C3', 'C5', 'C6', 'C7', 'C8', 'C9', 'C10')
 _TRAINED = dict(gan=dict(lr='lr_g', loss='loss'), diffusion=dict(lr='lr', prediction='prediction'))   # where a run's config says what it trained with
 
-def _said(d:dict)->str: return ', '.join(f"{k} {v:g}" if isinstance(v, float) else f"{k} {v}" for k, v in d.items())
+_said = knob_text
 
 def _took(row:pd.Series, fam:str)->dict|None:
     "The knobs a record's runs took from the search, with the values they trained with; None when it does not say it was searched."

@@ -12,7 +12,7 @@ import numpy as np, pandas as pd, torch
 from threadpoolctl import threadpool_limits
 from torch.utils.flop_counter import FlopCounterMode
 from .core import seed_everything, device_name, get_device, RunRecord, load_records
-from .records import latest_records
+from .records import latest_records, knob_text
 from .tuning import pick_trial, TUNE_SEED
 from .data import ImageSet, load_images, single_class, image_dls, to_unit, DataSourceMissing
 from .diffusion import DiffusionObjective
@@ -332,7 +332,7 @@ def choose_trial(
                f"{vs}) — " + ("ahead on both seeds" if sep else "not ahead on both seeds: within the search's seed-to-seed noise"))
     chosen = {k: clean(best[k]) for k in names}
     tuning['chosen'] = chosen
-    said = ', '.join(f"{k} {v:g}" if isinstance(v, float) else f"{k} {v}" for k, v in chosen.items())
+    said = knob_text(chosen)
     lrs = sorted(set(trials.lr.astype(float)))
     edge = (f"; its learning rate is the {'largest' if best['lr'] == lrs[-1] else 'smallest'} of the grid, so a wider grid might do better"
             if len(lrs) > 1 and best['lr'] in (lrs[0], lrs[-1]) else '')

@@ -10,7 +10,7 @@ import math
 import pandas as pd
 
 # %% auto #0
-__all__ = ['BUDGET_KEYS', 'FINISHED', 'budget_of', 'latest_records']
+__all__ = ['BUDGET_KEYS', 'FINISHED', 'knob_text', 'budget_of', 'latest_records']
 
 # %% ../nbs/10_records.ipynb #80890c58
 BUDGET_KEYS = ('steps', 'train_steps', 'teacher_steps', 'diffusion_steps', 'gan_steps')  # config keys that set a run's training budget
@@ -20,6 +20,12 @@ def _num(v):
     "A budget value as text: integers without a trailing '.0'."
     if isinstance(v, float) and v.is_integer(): v = int(v)
     return str(v)
+
+def knob_text(
+    d:dict,   # searched knobs -> values, e.g. {'lr': 0.001, 'loss': 'ns'}
+)->str:       # 'lr 0.001, loss ns'
+    "Searched knobs as the pages and the claims table say them."
+    return ', '.join(f"{k} {v:g}" if isinstance(v, float) else f"{k} {v}" for k, v in d.items())
 
 def budget_of(
     row:pd.Series|dict, # one record (flattened as `load_records` gives it, or a nested record dict)
