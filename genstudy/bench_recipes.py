@@ -152,7 +152,7 @@ def train_textbook_dcgan(
 
 # %% ../nbs/08c_bench_recipes.ipynb #741757ef
 def _quality_pick(profile, fam:str):
-    "The quality page's search result for `fam` at `profile` (a `genstudy.quality.Choice`), or None before it has run."
+    "The search page's result for `fam` at `profile` (a `genstudy.quality.Choice`), or None before it has run."
     from genstudy.quality import quality_choices
     from genstudy.core import out_dirs
     c = quality_choices(out_dirs(profile).results, profile.name)
@@ -170,7 +170,7 @@ def library_diffusion(profile)->tuple:
     "The diffusion configuration the quality page trains at `profile` (its search's pick, else EDM at 1e-3): (DiffusionConfig, how it was chosen)."
     from genstudy.quality import DiffusionConfig
     c = _quality_pick(profile, 'diffusion')
-    return (c.config, c.why) if c is not None else (DiffusionConfig(), "EDM at lr 1e-3 (the quality page's search has not run)")
+    return (c.config, c.why) if c is not None else (DiffusionConfig(), "EDM at lr 1e-3 (the search page has not run)")
 
 def train_library_diffusion(seconds:float, profile, seed:int=0, device=None, sampler_steps:int=50, cfg=None):
     "genstudy's diffusion recipe of `profile` (`library_diffusion`, or `cfg`) for `seconds`: returns (generator, steps done, parameters)."

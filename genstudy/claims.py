@@ -167,7 +167,17 @@ def rule_c5(recs:pd.DataFrame)->Verdict:
               statistic=f"best student {col.upper()} / teacher DDIM-{int(t.nfe)} {col.upper()} = {q_ratio:.2f} (rule ≤ 1.5; FID ratio {b.fid / t.fid:.2f}); "
                         f"time gap closed {100 * gap:.0f}% (rule ≥ 80%)",
               seeds=f"{seeds} (one teacher and one student per method each)", n=str(n), extractor=str(ext),
-              reference=f"{r.get('config.ref_split')} split" if r.get('config.ref_split') else 'not recorded', tuning='not recorded')
+              reference=f"{r.get('config.ref_split')} split" if r.get('config.ref_split') else 'not recorded',
+              tuning=_choices_text(pd.DataFrame([r]), 'not recorded'))
+
+def _choices_text(
+    r:pd.DataFrame,  # a page's summary records (the newest one's `config.choices` is read)
+    missing:str,     # what to say when it does not record them (older records)
+)->str:              # e.g. 'GAN: carried from the search page's equal search ...; diffusion: ...'
+    "How a page's newest summary says each family's configuration was chosen (`config.choices`)."
+    ch = r.sort_values('started')['config.choices'].iloc[-1] if 'config.choices' in r and len(r) else None
+    if not isinstance(ch, dict) or not ch: return missing
+    return '; '.join(f"{'GAN' if k == 'gan' else k}: {v}" for k, v in ch.items())
 
 # %% ../nbs/10c_claims.ipynb #7c4b9638
 QUALITY_FULL, QUALITY_NARROW = ('mnist', 'fashion'), ('mnist_c0', 'mnist')   # full data sets; (narrow set, its parent)
@@ -372,13 +382,7 @@ def rule_c9(recs:pd.DataFrame)->Verdict:
     return _v('C9', v, ev + (f" — {why}" if why else ''), r, statistic=stat,
               seeds=f"{len(t)} per family (seeds {', '.join(str(int(s)) for s in sorted(r.seed))})", n=str(proto['n']), extractor=str(proto['extractor']),
               reference=', '.join(f"{int(v):,} real images, split not recorded" for v in set(r.get('metrics.n_ref', pd.Series(dtype=float)).dropna())) or 'not recorded',
-              tuning=_c9_tuning(r))
-
-def _c9_tuning(r:pd.DataFrame)->str:
-    "How the newest summary says both families' configurations were chosen (`config.choices`); older records did not say."
-    ch = r.sort_values('started')['config.choices'].iloc[-1] if 'config.choices' in r else None
-    if not isinstance(ch, dict) or not ch: return "not recorded: GAN at the stability study's choice, diffusion at its preset"
-    return '; '.join(f"{'GAN' if k == 'gan' else k}: {v}" for k, v in ch.items())
+              tuning=_choices_text(r, "not recorded: GAN at the stability study's choice, diffusion at its preset"))
 
 # %% ../nbs/10c_claims.ipynb #9faea5a2
 RULE_MODULES = ('records', 'verdict_stats', 'verdicts', 'claims')   # the modules of genstudy whose code decides a verdict
