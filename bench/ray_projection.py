@@ -4,7 +4,8 @@
 
 Each page's time alone comes from the newest one-after-another rerun that ran it (`genstudy.rerun.notebook_minutes`,
 results/rerun/); its slowdown on one thread beside another page from the newest Ray rerun that ran it (the same
-records, `executor='ray'`). Pages never run under Ray take the measured pages' mean slowdown, and again their
+records, `executor='ray'`), divided by the page's newest time alone *before* that Ray rerun — the same page's work
+timed both ways; a page changed since (more runs, say) keeps its slowdown and takes its new time alone. Pages never run under Ray take the measured pages' mean slowdown, and again their
 largest, so the projection prints a range. `--alone NAME=MIN` replaces a page's recorded time, for a page whose
 newest record was not timed alone (it says so in the README's table). The schedule is the Ray executor's own (`genstudy.rerun.project_schedule`:
 `critical_path` priorities, `startable`). A projection, not a measurement: run `genstudy rerun --executor ray` to know.
@@ -15,8 +16,22 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
-from genstudy.core import get_profile, device_name
+from genstudy.core import get_profile, device_name, load_records
 from genstudy.rerun import study_notebooks, study_dependencies, notebook_minutes, project_schedule
+
+def slowdowns(P, results:Path)->dict:
+    "Page -> (minutes on one thread in its newest Ray rerun) / (its newest minutes alone before that rerun started)."
+    df = load_records(results, study='rerun')
+    if df.empty or 'logs.notebooks' not in df: return {}
+    df = df[df.profile == P.name].assign(executor=lambda d: d.get('config.executor', 'local')).sort_values('started')
+    df['executor'] = df.executor.fillna('local')
+    out = {}
+    for _, r in df[df.executor == 'ray'].iterrows():
+        before = df[(df.executor == 'local') & (df.started < r.started)]
+        for n, v in (r['logs.notebooks'] or {}).items():
+            alone = [x[n]['wall_time_s'] for x in before['logs.notebooks'] if isinstance(x, dict) and x.get(n, {}).get('ok')]
+            if v.get('ok') and alone: out[n] = v['wall_time_s'] / alone[-1]
+    return out
 
 def main(argv=None)->int:
     a = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -28,10 +43,9 @@ def main(argv=None)->int:
     P, nbs = get_profile(args.profile), study_notebooks()
     names, deps = [p.stem for p in nbs], study_dependencies(nbs)
     alone = {**notebook_minutes(P, ROOT/'results'), **given}
-    ray = notebook_minutes(P, ROOT/'results', executor='ray')
     missing = [n for n in names if n not in alone]
     if missing: print(f"no one-after-another time for {missing}: run `genstudy rerun --profile {P.name} --only ...` first", file=sys.stderr); return 2
-    slow = {n: ray[n] / alone[n] for n in names if n in ray}
+    slow = {n: f for n, f in slowdowns(P, ROOT/'results').items() if n in names}
     if not slow: print(f"no Ray rerun of profile {P.name!r} in results/rerun/: run `genstudy rerun --executor ray --only ...` first", file=sys.stderr); return 2
     print(f"profile {P.name} on {device_name()} · {args.slots} pages at a time · measured slowdowns on one thread: "
           + ', '.join(f"{n} {f:.2f}×" for n, f in slow.items()) + (f" · given alone times: {given}" if given else ''))

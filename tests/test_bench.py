@@ -74,3 +74,16 @@ def test_ray_projection_runs_on_the_committed_records():
     assert res.stdout.count(' h) against ') == 2 and 'measured slowdowns' in res.stdout, res.stdout
     bad = run([str(BIN/'python'), str(ROOT/'bench'/'ray_projection.py'), '--alone', 'x'], cwd=ROOT)
     assert bad.returncode == 2 and 'NAME=MINUTES' in bad.stderr
+
+def test_ray_slowdown_pairs_each_ray_time_with_the_alone_time_before_it(tmp_path):
+    "A page timed alone again after its Ray rerun (more work since) keeps the slowdown of the version Ray ran, not ray / newest alone."
+    proj = _load('ray_projection')
+    d = tmp_path/'rerun'; d.mkdir()
+    def rec(i, started, executor, minutes):
+        json.dump(dict(study='rerun', run_id=f"r{i}", status='ok', profile='cpu', started=started, config=dict(executor=executor),
+                       logs=dict(notebooks={'02_search': dict(wall_time_s=60 * minutes, ok=True)})), open(d/f"r{i}.json", 'w'))
+    rec(1, '2026-12-04T10:00:00Z', 'local', 10.)   # the page alone
+    rec(2, '2026-12-04T12:00:00Z', 'ray', 15.)     # the same page on one thread beside another
+    rec(3, '2026-12-04T14:00:00Z', 'local', 20.)   # the page grew: alone again, twice the work
+    from genstudy.core import get_profile
+    assert proj.slowdowns(get_profile('cpu'), tmp_path) == {'02_search': 1.5}
