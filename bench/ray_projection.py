@@ -5,7 +5,8 @@
 Each page's time alone comes from the newest one-after-another rerun that ran it (`genstudy.rerun.notebook_minutes`,
 results/rerun/); its slowdown on one thread beside another page from the newest Ray rerun that ran it (the same
 records, `executor='ray'`), divided by the page's newest time alone *before* that Ray rerun — the same page's work
-timed both ways; a page changed since (more runs, say) keeps its slowdown and takes its new time alone. Pages never run under Ray take the measured pages' mean slowdown, and again their
+timed both ways; a page changed since (more runs, say) keeps its slowdown and takes its new time alone. Pages never
+run under Ray take the measured pages' mean slowdown, and again their
 largest, so the projection prints a range. `--alone NAME=MIN` replaces a page's recorded time, for a page whose
 newest record was not timed alone (it says so in the README's table). The schedule is the Ray executor's own (`genstudy.rerun.project_schedule`:
 `critical_path` priorities, `startable`). A projection, not a measurement: run `genstudy rerun --executor ray` to know.
@@ -22,15 +23,11 @@ from genstudy.rerun import study_notebooks, study_dependencies, notebook_minutes
 def slowdowns(P, results:Path)->dict:
     "Page -> (minutes on one thread in its newest Ray rerun) / (its newest minutes alone before that rerun started)."
     df = load_records(results, study='rerun')
-    if df.empty or 'logs.notebooks' not in df: return {}
-    df = df[df.profile == P.name].assign(executor=lambda d: d.get('config.executor', 'local')).sort_values('started')
-    df['executor'] = df.executor.fillna('local')
+    if df.empty or 'config.executor' not in df: return {}
     out = {}
-    for _, r in df[df.executor == 'ray'].iterrows():
-        before = df[(df.executor == 'local') & (df.started < r.started)]
-        for n, v in (r['logs.notebooks'] or {}).items():
-            alone = [x[n]['wall_time_s'] for x in before['logs.notebooks'] if isinstance(x, dict) and x.get(n, {}).get('ok')]
-            if v.get('ok') and alone: out[n] = v['wall_time_s'] / alone[-1]
+    for _, r in df[(df.profile == P.name) & (df['config.executor'] == 'ray')].sort_values('started').iterrows():
+        alone = notebook_minutes(P, results, before=r.started)
+        out.update({n: v['wall_time_s'] / 60 / alone[n] for n, v in (r['logs.notebooks'] or {}).items() if v.get('ok') and n in alone})
     return out
 
 def main(argv=None)->int:

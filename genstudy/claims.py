@@ -398,8 +398,6 @@ RULES = dict(C1=rule_c1, C2=rule_c2, C3=rule_c3, C4=rule_c4, C5=rule_c5, C6=rule
 CARRIED = ('C3', 'C5', 'C6', 'C7', 'C8', 'C9', 'C10')
 _TRAINED = dict(gan=dict(lr='lr_g', loss='loss'), diffusion=dict(lr='lr', prediction='prediction'))   # where a run's config says what it trained with
 
-_said = knob_text
-
 def _took(row:pd.Series, fam:str)->dict|None:
     "The knobs a record's runs took from the search, with the values they trained with; None when it does not say it was searched."
     t, cfg = row.get('config.tuning'), row.get(f"config.{fam}_config")
@@ -422,9 +420,9 @@ def stale_picks(
     for _, row in recs.iterrows():
         for fam in picks:
             took = _took(row, fam)
-            if took and any(v != picks[fam].get(k) for k, v in took.items()): old.setdefault(fam, []).append(_said(took))
+            if took and any(v != picks[fam].get(k) for k, v in took.items()): old.setdefault(fam, []).append(knob_text(took))
     return '; '.join(f"{len(v)} {'GAN' if f == 'gan' else f} record(s) trained with an older search's pick ({', '.join(sorted(set(v)))}) where the "
-                     f"newest picks {_said(picks[f])}: rerun the page" for f, v in old.items())
+                     f"newest picks {knob_text(picks[f])}: rerun the page" for f, v in old.items())
 
 def claims_table(
     records:pd.DataFrame,  # run records as `genstudy.core.load_records` returns them (any profiles)

@@ -79,13 +79,15 @@ def notebook_minutes(
     results:Path|list,           # a results/ folder, or several: a later folder's times replace an earlier one's
     device=None,
     executor:str|None='local',   # only reruns by this executor (None: any); pages sharing the cores under 'ray' take longer each
+    before:str|None=None,        # only reruns started before this ISO time (a page's time as it was then)
 )->dict:                         # notebook stem -> minutes of its latest successful run
     "Each notebook's latest successful wall time under `profile` on this device's kind, from the rerun records."
-    if isinstance(results, (list, tuple)): return {k: v for r in results for k, v in notebook_minutes(profile, r, device, executor).items()}
+    if isinstance(results, (list, tuple)): return {k: v for r in results for k, v in notebook_minutes(profile, r, device, executor, before).items()}
     df = load_records(results, study='rerun')
     if df.empty or 'logs.notebooks' not in df: return {}
     kind = get_device(device).type
     df = df[(df.profile == profile.name) & (df['env.device'].astype(str).str.startswith(kind))]
+    if before is not None: df = df[df.started < before]
     if executor is not None:   # records from before the executor option ran one notebook after another
         if 'config.executor' not in df: df = df.assign(**{'config.executor': 'local'})
         df = df[df['config.executor'].fillna('local') == executor]

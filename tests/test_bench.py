@@ -80,7 +80,7 @@ def test_ray_slowdown_pairs_each_ray_time_with_the_alone_time_before_it(tmp_path
     proj = _load('ray_projection')
     d = tmp_path/'rerun'; d.mkdir()
     def rec(i, started, executor, minutes):
-        json.dump(dict(study='rerun', run_id=f"r{i}", status='ok', profile='cpu', started=started, config=dict(executor=executor),
+        json.dump(dict(study='rerun', run_id=f"r{i}", status='ok', profile='cpu', started=started, config=dict(executor=executor), env=dict(device='cpu'),
                        logs=dict(notebooks={'02_search': dict(wall_time_s=60 * minutes, ok=True)})), open(d/f"r{i}.json", 'w'))
     rec(1, '2026-12-04T10:00:00Z', 'local', 10.)   # the page alone
     rec(2, '2026-12-04T12:00:00Z', 'ray', 15.)     # the same page on one thread beside another
