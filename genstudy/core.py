@@ -6,17 +6,17 @@ Docs: https://genstudy.github.io/genstudy/core.html.md"""
 
 # %% ../nbs/00_core.ipynb #e6cb8fcb
 from __future__ import annotations
-import os, sys, json, time, uuid, random, socket, platform, subprocess, tempfile, warnings, dataclasses
+import os, sys, json, time, uuid, random, socket, platform, subprocess, tempfile, warnings, dataclasses, functools
 from dataclasses import dataclass, field, asdict, fields
 from pathlib import Path
 from typing import Any
 import numpy as np, torch
 
 # %% auto #0
-__all__ = ['PROFILES', 'CODE_PATHS', 'FIG_WIDTH_PX', 'MIN_TEXT_PX', 'get_device', 'device_name', 'seed_everything', 'DataBudget',
-           'TrainBudget', 'EvalBudget', 'Profile', 'get_profile', 'project_root', 'OutDirs', 'out_dirs', 'display_path',
-           'illustration_dirs', 'env_info', 'atomic_write_text', 'new_run_id', 'RunRecord', 'load_records',
-           'provenance', 'layout_figure', 'save_fig']
+__all__ = ['PROFILES', 'CODE_PATHS', 'FIG_WIDTH_PX', 'MIN_TEXT_PX', 'get_device', 'cpu_has_bf16', 'bf16_default', 'device_name',
+           'seed_everything', 'DataBudget', 'TrainBudget', 'EvalBudget', 'Profile', 'get_profile', 'project_root',
+           'OutDirs', 'out_dirs', 'display_path', 'illustration_dirs', 'env_info', 'atomic_write_text', 'new_run_id',
+           'RunRecord', 'load_records', 'provenance', 'layout_figure', 'save_fig']
 
 # %% ../nbs/00_core.ipynb #89f91a3b
 def get_device(
@@ -35,6 +35,25 @@ def get_device(
     if torch.cuda.is_available(): return torch.device('cuda')
     if hasattr(torch.backends, 'mps') and torch.backends.mps.is_available(): return torch.device('mps')
     return torch.device('cpu')
+
+# %% ../nbs/00_core.ipynb #c1bf0f2b
+@functools.cache
+def cpu_has_bf16()->bool:
+    "Whether this CPU has native bf16 instructions (AVX512-BF16 or AMX-BF16), read from `/proc/cpuinfo`; False where there is none to read."
+    try: flags = Path('/proc/cpuinfo').read_text().split()
+    except OSError: return False
+    return 'avx512_bf16' in flags or 'amx_bf16' in flags
+
+def bf16_default(
+    device:str|torch.device,   # where the network runs
+    images:bool=True,          # False for 2-D points: always fp32
+    gpu_profile:bool=False,    # a CUDA run at the gpu profile on the fast path (the training engine's bf16 rule on a GPU)
+)->bool:
+    "Whether an image network trains and samples in bf16 autocast by default: on a CPU with native bf16, or a CUDA GPU at the gpu profile; `$GENSTUDY_AMP=0` turns it off."
+    if not images or os.environ.get('GENSTUDY_AMP', '1') == '0': return False
+    dev = torch.device(device)
+    if dev.type == 'cpu': return cpu_has_bf16()
+    return dev.type == 'cuda' and gpu_profile
 
 # %% ../nbs/00_core.ipynb #cc791d88
 def device_name(device:torch.device|str|None=None)->str:

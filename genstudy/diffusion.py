@@ -12,6 +12,7 @@ from typing import Callable
 import torch, torch.nn as nn
 from torch import Tensor
 from .schedules import Schedule, make_schedule, t_to_sigma
+from .core import bf16_default
 
 # %% auto #0
 __all__ = ['PREDICTIONS', 'WEIGHTINGS', 'alpha_bar_at', 'prediction_target', 'convert_prediction', 'loss_weight', 'weighted_mse',
@@ -259,6 +260,7 @@ def diffusion_generator(
     scale:float=1.,               # samples are divided by this (undoes a training-time data scaling)
     clamp:bool|None=None,         # clamp to [-1, 1] (default: for images, i.e. len(shape) == 3)
     dtype=torch.float32,
+    amp:bool|None=None,           # bf16 autocast of the network (default: `genstudy.core.bf16_default` for images on the network's device)
     **sampler_kw,                 # the sampler's own options (eta, spacing, s_churn, ...)
 )->Callable:                      # gen(n, generator) -> (n, *shape), with .nfe
     "A genstudy generator from a trained diffusion model and a sampler."
@@ -272,11 +274,13 @@ def diffusion_generator(
     def gen(n:int, generator:torch.Generator|None=None)->Tensor:
         dev = next(net.parameters()).device
         was = net.training; net.eval()
+        bf16 = bf16_default(dev, images=len(shape) == 3) if amp is None else amp
         try:
-            with torch.no_grad(): x, nfe = fn(eps_model, objective.schedule, (n, *shape), steps, generator, device=dev, dtype=dtype, **sampler_kw)
+            with torch.no_grad(), torch.autocast(dev.type, dtype=torch.bfloat16, enabled=bf16):
+                x, nfe = fn(eps_model, objective.schedule, (n, *shape), steps, generator, device=dev, dtype=dtype, **sampler_kw)
         finally: net.train(was)
         gen.nfe = nfe * (2 if guidance is not None and y is not None else 1)
-        x = x / scale
+        x = x.float() / scale
         return x.clamp(-1, 1) if clamp else x
     gen.nfe = (nfe_for(sampler, steps) if isinstance(sampler, str) else steps) * (2 if guidance is not None and y is not None else 1)
     gen.sampler, gen.steps = sampler if isinstance(sampler, str) else getattr(sampler, '__name__', 'custom'), steps

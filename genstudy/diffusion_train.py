@@ -16,7 +16,7 @@ from fastai.data.core import DataLoaders
 from fastai.data.load import DataLoader
 import fastai.callback.schedule   # adds Learner.fit_one_cycle
 from fastcore.basics import chunked
-from .core import get_device, seed_everything, get_profile, out_dirs, RunRecord, display_path
+from .core import get_device, seed_everything, get_profile, out_dirs, RunRecord, display_path, bf16_default
 from .diffusion import DiffusionObjective, EMA, weighted_mse, diffusion_generator
 from .data import to_unit
 
@@ -427,6 +427,10 @@ def training_step_flops(
     for p in model.parameters(): p.grad = None
     return int(fc.get_total_flops())
 
+def _points_model(model:nn.Module)->bool:
+    "Whether `model` denoises points (an `MLPDenoiser`, bare or wrapped in `EDMPrecond`) rather than images."
+    return type(getattr(model, 'net', model)).__name__ == 'MLPDenoiser'
+
 def train_diffusion(
     model:nn.Module,                # UNet or MLPDenoiser (wrapped in EDMPrecond for prediction='edm')
     dls:DataLoaders,                # image_dls(...) or points_dls(...)
@@ -450,7 +454,7 @@ def train_diffusion(
     results_dir:str|Path|None=None, # where the record goes (default: out_dirs(profile).results)
     config:dict|None=None,          # extra configuration stored in the record (dataset, ...)
     conditional:bool|None=None,     # feed labels (default: the model has a class embedding)
-    amp:bool|None=None,             # bf16 autocast (default: on the fast path with CUDA and the gpu profile)
+    amp:bool|None=None,             # bf16 autocast (default: on the fast path for image networks, with CUDA at the gpu profile or on a CPU with native bf16: `genstudy.core.bf16_default`)
     channels_last:bool=False,       # channels-last memory format (fastai's ChannelsLast)
     progress:bool=True,             # fastai's progress bar and epoch table
     cbs:list|None=None,             # further fastai callbacks
@@ -477,7 +481,7 @@ def train_diffusion(
     if fast: dls = device_dls(dls)
     cuda_gpu = fast and dls.device is not None and torch.device(dls.device).type == 'cuda' and prof.name == 'gpu'
     if cuda_gpu: torch.backends.cudnn.benchmark, torch.backends.cudnn.deterministic = True, False   # autotuned, not bit for bit
-    if amp is None: amp = cuda_gpu
+    if amp is None: amp = fast and bf16_default(dls.device or get_device(), images=not _points_model(model), gpu_profile=cuda_gpu)
     log_every = (log_every or prof.train.log_every) if fast else None
     n_iter, bs = len(dls.train), dls.train.bs
     n_epoch = math.ceil(steps / n_iter)

@@ -10,7 +10,7 @@ import copy, math
 from dataclasses import dataclass, field
 import torch, torch.nn as nn
 from torch import Tensor
-from .core import get_profile, out_dirs
+from .core import get_profile, out_dirs, bf16_default
 from .schedules import karras_sigmas
 from .diffusion import edm_loss_weight, EMA
 from .diffusion_train import train_diffusion, latest_checkpoint, DiffusionRun
@@ -127,14 +127,18 @@ def sampling_generator(
     shape:tuple,             # one sample's shape
     scale:float=1.,          # samples are divided by this
     clamp:bool|None=None,    # clamp to [-1, 1] (default: for images)
+    amp:bool|None=None,      # bf16 autocast of the network (default: `genstudy.core.bf16_default` for images on the module's device)
 ):
     "Wrap a sampler as a genstudy generator `gen(n, generator)` with `gen.nfe`."
     clamp = len(shape) == 3 if clamp is None else clamp
     def gen(n:int, generator:torch.Generator|None=None)->Tensor:
         was = module.training; module.eval()
-        try: x = sample(n, generator)
+        dev = next(module.parameters()).device
+        bf16 = bf16_default(dev, images=len(shape) == 3) if amp is None else amp
+        try:
+            with torch.autocast(dev.type, dtype=torch.bfloat16, enabled=bf16): x = sample(n, generator)
         finally: module.train(was)
-        x = x / scale
+        x = x.float() / scale
         return x.clamp(-1, 1) if clamp else x
     gen.nfe = nfe
     return gen

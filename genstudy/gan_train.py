@@ -10,7 +10,7 @@ import contextlib, copy, math, os, random, time
 from dataclasses import dataclass, asdict, fields, replace, field
 from pathlib import Path
 import numpy as np, torch, torch.nn as nn, torch.nn.functional as F
-from .core import get_profile, get_device, out_dirs, RunRecord   # before fastai: in a notebook kernel this puts genstudy's filter for fastai's torch.jit.script FutureWarning in place
+from .core import get_profile, get_device, out_dirs, RunRecord, bf16_default   # before fastai: in a notebook kernel this puts genstudy's filter for fastai's torch.jit.script FutureWarning in place
 from fastai.learner import Learner
 from fastai.data.core import DataLoaders
 from fastai.data.load import DataLoader
@@ -477,7 +477,7 @@ def train_gan(
     config_extra:dict|None=None,          # more fields for the record's config (e.g. the data's name)
     cbs:list|None=None,                   # further fastai callbacks
     fast:bool=True,                       # the fast step (device-side randomness and diagnostics, foreach/fused Adam); False: the legacy path
-    amp:bool|None=None,                   # bf16 autocast of G and D (default: on the fast path with CUDA and the gpu profile)
+    amp:bool|None=None,                   # bf16 autocast of G and D (default: on the fast path for images, with CUDA at the gpu profile or on a CPU with native bf16: `genstudy.core.bf16_default`)
     time_budget_s:float|None=None,        # also stop after this many seconds of training (GANs train at a constant lr)
 )->GANRun:
     "Train a GAN with `GANCallback` on the fastai Learner for `steps` generator steps (or `time_budget_s` seconds); classify, record and return the run."
@@ -505,7 +505,7 @@ def train_gan(
     if fast: dls = device_dls(dls, dev)
     cuda_gpu = fast and dev.type == 'cuda' and prof.name == 'gpu'
     if cuda_gpu: torch.backends.cudnn.benchmark, torch.backends.cudnn.deterministic = True, False   # autotuned, not bit for bit
-    if amp is None: amp = cuda_gpu
+    if amp is None: amp = fast and bf16_default(dev, images=not points, gpu_profile=cuda_gpu)
     config = dict(preset=cfg_name, **asdict(cfg), steps=steps, bs=bs, seed=seed, log_every=log_every,
                   G=type(G).__name__, D=type(D).__name__, params_G=sum(p.numel() for p in G.parameters()),
                   params_D=sum(p.numel() for p in D.parameters()), pac=getattr(D, 'pac', 1),
