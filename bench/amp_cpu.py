@@ -8,7 +8,7 @@ the difference of a short and a longer run through the library's own trainers, s
     python bench/amp_cpu.py [--short 20] [--long 80] [--n 256]
 """
 from __future__ import annotations
-import argparse, os, sys, tempfile, time
+import argparse, sys, tempfile, time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]

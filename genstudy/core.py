@@ -13,10 +13,10 @@ from typing import Any
 import numpy as np, torch
 
 # %% auto #0
-__all__ = ['PROFILES', 'CODE_PATHS', 'FIG_WIDTH_PX', 'MIN_TEXT_PX', 'get_device', 'cpu_has_bf16', 'bf16_default', 'device_name',
-           'seed_everything', 'DataBudget', 'TrainBudget', 'EvalBudget', 'Profile', 'get_profile', 'project_root',
-           'OutDirs', 'out_dirs', 'display_path', 'illustration_dirs', 'env_info', 'atomic_write_text', 'new_run_id',
-           'RunRecord', 'load_records', 'provenance', 'layout_figure', 'save_fig']
+__all__ = ['PROFILES', 'CODE_PATHS', 'FIG_WIDTH_PX', 'MIN_TEXT_PX', 'get_device', 'cpu_has_bf16', 'bf16_default', 'bf16_autocast',
+           'device_name', 'seed_everything', 'DataBudget', 'TrainBudget', 'EvalBudget', 'Profile', 'get_profile',
+           'project_root', 'OutDirs', 'out_dirs', 'display_path', 'illustration_dirs', 'env_info', 'atomic_write_text',
+           'new_run_id', 'RunRecord', 'load_records', 'provenance', 'layout_figure', 'save_fig']
 
 # %% ../nbs/00_core.ipynb #89f91a3b
 def get_device(
@@ -54,6 +54,14 @@ def bf16_default(
     dev = torch.device(device)
     if dev.type == 'cpu': return cpu_has_bf16()
     return dev.type == 'cuda' and gpu_profile
+
+def bf16_autocast(
+    device:torch.device,    # where the network runs
+    images:bool=True,       # False for 2-D points
+    amp:bool|None=None,     # force bf16 on or off (None: `bf16_default`)
+):
+    "The autocast context a sampler runs a network in: bf16 where `amp` (or `bf16_default`) says so, else a no-op."
+    return torch.autocast(device.type, dtype=torch.bfloat16, enabled=bf16_default(device, images) if amp is None else amp)
 
 # %% ../nbs/00_core.ipynb #cc791d88
 def device_name(device:torch.device|str|None=None)->str:

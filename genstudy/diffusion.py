@@ -12,7 +12,7 @@ from typing import Callable
 import torch, torch.nn as nn
 from torch import Tensor
 from .schedules import Schedule, make_schedule, t_to_sigma
-from .core import bf16_default
+from .core import bf16_autocast
 
 # %% auto #0
 __all__ = ['PREDICTIONS', 'WEIGHTINGS', 'alpha_bar_at', 'prediction_target', 'convert_prediction', 'loss_weight', 'weighted_mse',
@@ -274,9 +274,8 @@ def diffusion_generator(
     def gen(n:int, generator:torch.Generator|None=None)->Tensor:
         dev = next(net.parameters()).device
         was = net.training; net.eval()
-        bf16 = bf16_default(dev, images=len(shape) == 3) if amp is None else amp
         try:
-            with torch.no_grad(), torch.autocast(dev.type, dtype=torch.bfloat16, enabled=bf16):
+            with torch.no_grad(), bf16_autocast(dev, len(shape) == 3, amp):
                 x, nfe = fn(eps_model, objective.schedule, (n, *shape), steps, generator, device=dev, dtype=dtype, **sampler_kw)
         finally: net.train(was)
         gen.nfe = nfe * (2 if guidance is not None and y is not None else 1)

@@ -17,6 +17,7 @@ from fastai.data.load import DataLoader
 import fastai.callback.schedule   # adds Learner.fit_one_cycle
 from fastcore.basics import chunked
 from .core import get_device, seed_everything, get_profile, out_dirs, RunRecord, display_path, bf16_default
+from .unet import MLPDenoiser
 from .diffusion import DiffusionObjective, EMA, weighted_mse, diffusion_generator
 from .data import to_unit
 
@@ -429,7 +430,7 @@ def training_step_flops(
 
 def _points_model(model:nn.Module)->bool:
     "Whether `model` denoises points (an `MLPDenoiser`, bare or wrapped in `EDMPrecond`) rather than images."
-    return type(getattr(model, 'net', model)).__name__ == 'MLPDenoiser'
+    return isinstance(getattr(model, 'net', model), MLPDenoiser)
 
 def train_diffusion(
     model:nn.Module,                # UNet or MLPDenoiser (wrapped in EDMPrecond for prediction='edm')

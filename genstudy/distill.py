@@ -10,7 +10,7 @@ import copy, math
 from dataclasses import dataclass, field
 import torch, torch.nn as nn
 from torch import Tensor
-from .core import get_profile, out_dirs, bf16_default
+from .core import get_profile, out_dirs, bf16_autocast
 from .schedules import karras_sigmas
 from .diffusion import edm_loss_weight, EMA
 from .diffusion_train import train_diffusion, latest_checkpoint, DiffusionRun
@@ -134,9 +134,8 @@ def sampling_generator(
     def gen(n:int, generator:torch.Generator|None=None)->Tensor:
         was = module.training; module.eval()
         dev = next(module.parameters()).device
-        bf16 = bf16_default(dev, images=len(shape) == 3) if amp is None else amp
         try:
-            with torch.autocast(dev.type, dtype=torch.bfloat16, enabled=bf16): x = sample(n, generator)
+            with bf16_autocast(dev, len(shape) == 3, amp): x = sample(n, generator)
         finally: module.train(was)
         x = x.float() / scale
         return x.clamp(-1, 1) if clamp else x
