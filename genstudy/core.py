@@ -14,9 +14,10 @@ import numpy as np, torch
 
 # %% auto #0
 __all__ = ['PROFILES', 'CODE_PATHS', 'FIG_WIDTH_PX', 'MIN_TEXT_PX', 'get_device', 'cpu_has_bf16', 'bf16_default', 'bf16_autocast',
-           'device_name', 'seed_everything', 'DataBudget', 'TrainBudget', 'EvalBudget', 'Profile', 'get_profile',
-           'project_root', 'OutDirs', 'out_dirs', 'display_path', 'illustration_dirs', 'env_info', 'atomic_write_text',
-           'new_run_id', 'RunRecord', 'load_records', 'provenance', 'layout_figure', 'save_fig']
+           'channels_last_default', 'device_name', 'seed_everything', 'DataBudget', 'TrainBudget', 'EvalBudget',
+           'Profile', 'get_profile', 'project_root', 'OutDirs', 'out_dirs', 'display_path', 'illustration_dirs',
+           'env_info', 'atomic_write_text', 'new_run_id', 'RunRecord', 'load_records', 'provenance', 'layout_figure',
+           'save_fig']
 
 # %% ../nbs/00_core.ipynb #89f91a3b
 def get_device(
@@ -62,6 +63,14 @@ def bf16_autocast(
 ):
     "The autocast context a sampler runs a network in: bf16 where `amp` (or `bf16_default`) says so, else a no-op."
     return torch.autocast(device.type, dtype=torch.bfloat16, enabled=bf16_default(device, images) if amp is None else amp)
+
+def channels_last_default(
+    device:str|torch.device,   # where the network trains
+    amp:bool,                  # whether it trains in bf16 autocast
+    images:bool=True,          # False for 2-D points: no memory format to choose
+)->bool:
+    "Whether an image network trains channels-last by default: on a CPU in fp32 only (`python bench/amp_cpu.py --layouts`)."
+    return images and torch.device(device).type == 'cpu' and not amp
 
 # %% ../nbs/00_core.ipynb #cc791d88
 def device_name(device:torch.device|str|None=None)->str:

@@ -7,7 +7,7 @@ Docs: https://genstudy.github.io/genstudy/diffusion_recipes.html.md"""
 # %% ../nbs/04b_diffusion_recipes.ipynb #36ad6c2b
 from __future__ import annotations
 import torch
-from .core import get_profile, get_device, seed_everything
+from .core import get_profile, seed_everything
 from .data import ring, grid, load_images, image_dls, to_uint8
 from .schedules import make_schedule
 from .unet import UNet, MLPDenoiser, UNET_SIZES
@@ -94,7 +94,7 @@ def train_image_diffusion(
     seed_everything(seed)
     net = image_unet(prof, ds.x.shape[1], 32, objective)
     obj = DiffusionObjective(make_schedule('linear'), prediction=objective)
-    kw.setdefault('channels_last', prof.name != 'smoke' and get_device(device).type == 'cpu')   # oneDNN's convolution backward is ~1.4x faster channels-last on CPU (on a GPU, with GroupNorm, slower)
+    if prof.name == 'smoke': kw.setdefault('channels_last', False)   # else train_diffusion's default: channels-last for fp32 on a CPU only (`bench/amp_cpu.py --layouts`)
     return train_diffusion(net, dls, steps or prof.train.diffusion_steps, obj, lr=lr, seed=seed, name=f"{dataset}-{objective}-{prof.name}",
                            profile=prof, config=dict(data=dataset, n_train=len(dls.train.dataset), unet=prof.name, data_size=ds.x.shape[-1]), **kw)
 

@@ -16,7 +16,7 @@ from fastai.data.core import DataLoaders
 from fastai.data.load import DataLoader
 import fastai.callback.schedule   # adds Learner.fit_one_cycle
 from fastcore.basics import chunked
-from .core import get_device, seed_everything, get_profile, out_dirs, RunRecord, display_path, bf16_default
+from .core import get_device, seed_everything, get_profile, out_dirs, RunRecord, display_path, bf16_default, channels_last_default
 from .unet import MLPDenoiser
 from .diffusion import DiffusionObjective, EMA, weighted_mse, diffusion_generator
 from .data import to_unit
@@ -456,7 +456,7 @@ def train_diffusion(
     config:dict|None=None,          # extra configuration stored in the record (dataset, ...)
     conditional:bool|None=None,     # feed labels (default: the model has a class embedding)
     amp:bool|None=None,             # bf16 autocast (default: on the fast path for image networks, with CUDA at the gpu profile or on a CPU with native bf16: `genstudy.core.bf16_default`)
-    channels_last:bool=False,       # channels-last memory format (fastai's ChannelsLast)
+    channels_last:bool|None=None,   # channels-last memory format (fastai's ChannelsLast); None: on the fast path, image networks in fp32 on a CPU (`genstudy.core.channels_last_default`)
     progress:bool=True,             # fastai's progress bar and epoch table
     cbs:list|None=None,             # further fastai callbacks
     fast:bool=True,                 # the fast step (see above); False: the legacy path
@@ -483,6 +483,7 @@ def train_diffusion(
     cuda_gpu = fast and dls.device is not None and torch.device(dls.device).type == 'cuda' and prof.name == 'gpu'
     if cuda_gpu: torch.backends.cudnn.benchmark, torch.backends.cudnn.deterministic = True, False   # autotuned, not bit for bit
     if amp is None: amp = fast and bf16_default(dls.device or get_device(), images=not _points_model(model), gpu_profile=cuda_gpu)
+    if channels_last is None: channels_last = fast and channels_last_default(dls.device or get_device(), amp, images=not _points_model(model))
     log_every = (log_every or prof.train.log_every) if fast else None
     n_iter, bs = len(dls.train), dls.train.bs
     n_epoch = math.ceil(steps / n_iter)

@@ -203,7 +203,7 @@ def train_diffusion_run(
     seed_everything(seed); t0 = time.perf_counter()
     run = train_diffusion(image_unet(P, objective=dc.prediction), dls, B['diff_steps'], diffusion_objective(dc.prediction), lr=dc.lr, seed=seed,
                           name=name, study=study, profile=P, results_dir=dirs.results, ckpt_every=min(B['diff_steps'], P.train.ckpt_every),
-                          ckpt_dir=dirs.scratch/'ckpt'/study/f"{name}-s{seed}", channels_last=P.name != 'smoke', progress=False,
+                          ckpt_dir=dirs.scratch/'ckpt'/study/f"{name}-s{seed}", progress=False,
                           config=dict(dataset=key, family='diffusion', lr_choice=diffusion.why, prediction=dc.prediction, n_train=len(dls.train.dataset),
                                       unet=P.name, budget_flops=plan['budget'], curve=list(curve), tuning=diffusion.tuning, **(config or {})), cbs=[snaps])
     wall = time.perf_counter() - t0
