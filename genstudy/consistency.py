@@ -10,7 +10,7 @@ import copy, math
 import torch, torch.nn as nn
 from torch import Tensor
 from fastai.callback.core import Callback
-from .core import get_profile
+from .core import get_profile, fp32_layout
 from .schedules import karras_sigmas
 from .distill import ve_ddim_step, sampling_generator
 from .diffusion_train import train_diffusion, DiffusionRun
@@ -129,9 +129,9 @@ class ConsistencyObjective:
         x_hi = x0 + b(s_hi) * z
         with torch.no_grad():
             if self.teacher is not None:
-                self.teacher.to(dev); x_lo = self._ode_step(x_hi, s_hi, s_lo)
+                self.teacher.to(dev); x_lo = self._ode_step(fp32_layout(self.teacher, x_hi), s_hi, s_lo)   # fp32, channels-last on a CPU
             else: x_lo = x0 + b(s_lo) * z
-            target = self.model.target(x_lo, s_lo)
+            target = self.model.target(fp32_layout(self.model.target_net, x_lo), s_lo)
         return (x_hi, s_hi), target, torch.ones(n, device=dev)
 
 class TargetEMA(Callback):

@@ -14,10 +14,10 @@ import numpy as np, torch
 
 # %% auto #0
 __all__ = ['PROFILES', 'CODE_PATHS', 'FIG_WIDTH_PX', 'MIN_TEXT_PX', 'get_device', 'cpu_has_bf16', 'bf16_default', 'bf16_autocast',
-           'channels_last_default', 'device_name', 'seed_everything', 'DataBudget', 'TrainBudget', 'EvalBudget',
-           'Profile', 'get_profile', 'project_root', 'OutDirs', 'out_dirs', 'display_path', 'illustration_dirs',
-           'env_info', 'atomic_write_text', 'new_run_id', 'RunRecord', 'load_records', 'provenance', 'layout_figure',
-           'save_fig']
+           'channels_last_default', 'fp32_layout', 'device_name', 'seed_everything', 'DataBudget', 'TrainBudget',
+           'EvalBudget', 'Profile', 'get_profile', 'project_root', 'OutDirs', 'out_dirs', 'display_path',
+           'illustration_dirs', 'env_info', 'atomic_write_text', 'new_run_id', 'RunRecord', 'load_records',
+           'provenance', 'layout_figure', 'save_fig']
 
 # %% ../nbs/00_core.ipynb #89f91a3b
 def get_device(
@@ -71,6 +71,15 @@ def channels_last_default(
 )->bool:
     "Whether an image network trains channels-last by default: on a CPU in fp32 only (`python bench/amp_cpu.py --layouts`)."
     return images and torch.device(device).type == 'cpu' and not amp
+
+def fp32_layout(
+    module:torch.nn.Module,   # a network run without autocast (a frozen teacher, a target network)
+    x:torch.Tensor,           # its input: (B,C,H,W) images or (B,D) points
+)->torch.Tensor:              # `x` in the layout `channels_last_default` gives fp32 work on its device (the module moved to it in place)
+    "Lay out a network that runs in fp32 and its input for speed: channels-last for images on a CPU (a no-op elsewhere)."
+    if not channels_last_default(x.device, amp=False, images=x.ndim == 4): return x
+    module.to(memory_format=torch.channels_last)
+    return x.contiguous(memory_format=torch.channels_last)
 
 # %% ../nbs/00_core.ipynb #cc791d88
 def device_name(device:torch.device|str|None=None)->str:

@@ -10,7 +10,7 @@ import copy, math
 from dataclasses import dataclass, field
 import torch, torch.nn as nn
 from torch import Tensor
-from .core import get_profile, out_dirs, bf16_autocast
+from .core import get_profile, out_dirs, bf16_autocast, fp32_layout
 from .schedules import karras_sigmas
 from .diffusion import edm_loss_weight, EMA
 from .diffusion_train import train_diffusion, latest_checkpoint, DiffusionRun
@@ -93,7 +93,8 @@ class PDObjective:
         x = x0 + s.reshape(-1, *[1] * (x0.ndim - 1)) * torch.randn(x0.shape, generator=generator, device=gd, dtype=x0.dtype).to(dev)
         self.teacher.to(dev)
         with torch.no_grad():
-            x2 = ve_ddim_step(self.teacher, ve_ddim_step(self.teacher, x, s, s1), s1, s2)
+            xt = fp32_layout(self.teacher, x)   # the teacher runs in fp32: channels-last on a CPU, where fp32 convolutions run fastest so
+            x2 = ve_ddim_step(self.teacher, ve_ddim_step(self.teacher, xt, s, s1), s1, s2)
         r = (s2 / s).reshape(-1, *[1] * (x0.ndim - 1))
         target = (x2 - r * x) / (1 - r)
         return (x, s), target, edm_loss_weight(s, self.sigma_data)
