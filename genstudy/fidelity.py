@@ -111,6 +111,7 @@ def fidelity(
     kid_subsets:int=100,               # KID subsets
     seed:int=0,                        # torch-fidelity's rng seed (KID subsets, IS splits)
     ref_cache:str|None=None,           # cache name for the reference side (None: not cached)
+    samples_cache:str|None=None,       # cache name for the samples side: real images scored as samples (a real-vs-real floor); None: not cached
     device:str|torch.device|None=None, # 'cuda' to extract on the GPU
     batch_size:int|None=None,          # extraction batch size (None: `extract_batch`'s)
 )->dict:                               # metrics with their protocol
@@ -133,7 +134,8 @@ def fidelity(
     kw = dict(input1=Uint8Images(x), input2=Uint8Images(ref_x), feature_extractor=extractor, cuda=cuda,
               batch_size=batch_size, fid='fid' in metrics, kid='kid' in metrics, prc='prc' in metrics, isc='isc' in metrics,
               kid_subset_size=kid_subset, kid_subsets=kid_subsets, rng_seed=seed, save_cpu_ram=True, verbose=False,
-              cache=ref_cache is not None, cache_root=str(cache_root()), input2_cache_name=ref_cache)
+              cache=ref_cache is not None or samples_cache is not None, cache_root=str(cache_root()),
+              input1_cache_name=samples_cache, input2_cache_name=ref_cache)
     t0 = time.perf_counter()
     try:
         with contextlib.redirect_stderr(io.StringIO()): raw = torch_fidelity.calculate_metrics(**kw)

@@ -148,12 +148,13 @@ def score(
     P, B:dict,        # the profile (its `kid_subset`) and the page's budgets (`kid_subsets`)
     seed:int=0,       # KID's subset draws
     device=None,      # a CUDA device for the features; None: the CPU
+    cache:str|None=None,   # a cache name for `x`'s features: real images only (`fidelity`'s samples_cache)
 )->dict:              # fid, kid, kid_std, precision, recall
     "FID, KID, precision and recall of `x` against the first `n` test references of `spec`."
     ref = pick(spec['test'], n, 0)
     with threadpool_limits(1, user_api='blas'):   # numpy's OpenBLAS threads spin: KID's kernels ran up to 70x slower beside another job
         m = fidelity(x[:n], ref, ext, ('fid', 'kid', 'prc'), kid_subset=kid_subset_for(n, P.eval.kid_subset), kid_subsets=B['kid_subsets'], seed=seed,
-                     ref_cache=ref_cache_name(ref, ext, 0), device=device)
+                     ref_cache=ref_cache_name(ref, ext, 0), samples_cache=cache, device=device)
     return {k: m[k] for k in ('fid', 'kid', 'kid_std', 'precision', 'recall') if k in m}
 
 def real_baselines(
@@ -163,7 +164,8 @@ def real_baselines(
     "Real training images scored like samples: the floor of each extractor at the data set's sample count."
     base = {}
     for role, (ext, n) in roles(spec).items():
-        draws = [score(pick(spec['train'], n, 1 + d).x, spec, ext, n, P, B, seed, device) for d in range(B[f"draws_{'dom' if role == 'domain' else 'inc'}"])]
+        real = [pick(spec['train'], n, 1 + d) for d in range(B[f"draws_{'dom' if role == 'domain' else 'inc'}"])]
+        draws = [score(r.x, spec, ext, n, P, B, seed, device, cache=ref_cache_name(r, ext, 0)) for r in real]   # real draws' features cached like the references'
         fids = np.array([d['fid'] for d in draws])
         base[role] = dict(fid=float(fids.mean()), fid_std=float(fids.std()), margin=float(fids.mean() + 2 * fids.std()), draws=len(draws),
                           **{k: float(np.mean([d[k] for d in draws])) for k in ('kid', 'precision', 'recall')})
