@@ -22,10 +22,9 @@ import torch
 from genstudy.core import get_device, device_name, cpu_has_bf16, bf16_default
 from genstudy.budgets import budget
 from genstudy.data import load_images
-from genstudy.diffusion_recipes import train_image_diffusion
+from genstudy.diffusion_recipes import train_image_diffusion, image_unet
 from genstudy.gan_train import train_gan
 from genstudy.quality import quality_gan_nets, GAN_SIZE
-from genstudy.diffusion_recipes import image_unet
 from genstudy.stacked import stacked_unet
 from genstudy.gan_nets import DCGANGenerator, DCGANDiscriminator
 

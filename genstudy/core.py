@@ -78,7 +78,8 @@ def fp32_layout(
 )->torch.Tensor:              # `x` in the layout `channels_last_default` gives fp32 work on its device (the module moved to it in place)
     "Lay out a network that runs in fp32 and its input for speed: channels-last for images on a CPU (a no-op elsewhere)."
     if not channels_last_default(x.device, amp=False, images=x.ndim == 4): return x
-    module.to(memory_format=torch.channels_last)
+    w = next((p for p in module.parameters() if p.ndim == 4), None)   # called every batch: convert the module once
+    if w is not None and not w.is_contiguous(memory_format=torch.channels_last): module.to(memory_format=torch.channels_last)
     return x.contiguous(memory_format=torch.channels_last)
 
 # %% ../nbs/00_core.ipynb #cc791d88
